@@ -1,0 +1,1 @@
+"""Consular package: see ARCHITECTURE.md; built in a later issue."""

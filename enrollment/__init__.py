@@ -1,0 +1,1 @@
+"""Enrollment package: see ARCHITECTURE.md; built in a later issue."""
