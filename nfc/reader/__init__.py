@@ -1,0 +1,1 @@
+"""Reading an eMRTD chip: APDUs, transports, BAC and secure messaging."""
