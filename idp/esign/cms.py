@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import cms
+from asn1crypto import cms, core
 
 from .certinfo import CertInfo, read_certificate
 from .errors import MalformedError, SignerCertificateMissingError
@@ -23,6 +23,29 @@ MAX_CMS_BYTES = 64 * 1024
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_DATA = "1.2.840.113549.1.7.1"
+
+
+class _EncapsulatedContentInfo(cms.EncapsulatedContentInfo):
+    # RFC 5652 §5.2 allows BER, and browsers' CMS libraries send eContent as a
+    # constructed OCTET STRING; core.OctetString reads both forms.
+    _fields = [
+        ("content_type", cms.ContentType),
+        ("content", core.OctetString, {"explicit": 0, "optional": True}),
+    ]
+    _oid_specs: dict = {}  # keep eContent as plain octets, whatever its type
+
+
+class _SignedData(cms.SignedData):
+    _fields = [
+        (f[0], _EncapsulatedContentInfo, *f[2:]) if f[0] == "encap_content_info" else f
+        for f in cms.SignedData._fields
+    ]
+    # The base class guesses between PKCS#7 and CMS here; a challenge is always id-data.
+    _spec_callbacks = None
+
+
+class _ContentInfo(cms.ContentInfo):
+    _oid_specs = {**cms.ContentInfo._oid_specs, "signed_data": _SignedData}
 
 
 @dataclass(frozen=True)
@@ -99,7 +122,7 @@ def _read_attrs(signer: cms.SignerInfo) -> tuple[dict, bytes]:
 
 
 def _parse(der: bytes) -> SignedChallenge:
-    info = cms.ContentInfo.load(der, strict=True)
+    info = _ContentInfo.load(der, strict=True)
     if info["content_type"].dotted != OID_SIGNED_DATA:
         raise MalformedError("not a CMS SignedData")
     signed = info["content"]

@@ -1,0 +1,1 @@
+"""Login methods, login sessions and assurance levels."""

@@ -1,0 +1,1 @@
+"""The personal cabinet: a citizen's own account, sessions, consents, activity."""

@@ -1,0 +1,69 @@
+"""The personal cabinet."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from sqlalchemy import or_, select
+
+from idp.app import services
+from idp.audit.log import record
+from idp.audit.models import AuditEvent
+from idp.auth.current import clear_login_cookie, current_login
+from oidc import consent as consents
+from oidc.models import Client
+
+bp = Blueprint("cabinet", __name__)
+
+
+def _require_login():
+    login = current_login()
+    if login is None:
+        abort(redirect(url_for("auth.login")))
+    return login
+
+
+@bp.route("/")
+def home():
+    idp = services()
+    login = _require_login()
+    session = idp.db.session
+    granted = consents.active(session, login.account_id)
+    clients = {c.client_id: c for c in session.scalars(select(Client).where(
+        Client.client_id.in_([g.client_id for g in granted])))}
+    activity = list(session.scalars(select(AuditEvent).where(
+        or_(AuditEvent.subject == login.account_id)).order_by(AuditEvent.seq.desc()).limit(20)))
+    return render_template("cabinet/home.html", login=login, account=login.account,
+                           sessions=idp.sessions.active_for(session, login.account_id),
+                           consents=granted, clients=clients, activity=activity)
+
+
+@bp.route("/cabinet/sessions/<sid>/end", methods=["POST"])
+def end_session(sid: str):
+    idp = services()
+    login = _require_login()
+    from oidc.backchannel import end_session_everywhere
+
+    for other in idp.sessions.active_for(idp.db.session, login.account_id):
+        if other.id == sid:
+            end_session_everywhere(idp, other)
+            record(idp.db.session, "session.ended_by_user", actor=login.account_id, subject=login.account_id)
+    idp.db.session.commit()
+    response = make_response(redirect(url_for("cabinet.home")))
+    if sid == login.id:
+        clear_login_cookie(response)
+    return response
+
+
+@bp.route("/cabinet/consents/<client_id>/revoke", methods=["POST"])
+def revoke_consent(client_id: str):
+    idp = services()
+    login = _require_login()
+    consents.revoke(idp.db.session, login.account_id, client_id)
+    idp.db.session.commit()
+    return redirect(url_for("cabinet.home"))
+
+
+@bp.route("/logout-here", methods=["POST"])
+def logout_here():
+    return end_session(_require_login().id)
+
+

@@ -1,0 +1,70 @@
+import os
+import threading
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--portal-port", default=5001, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and demo data, print them, and exit.")
+def demo(host, port, portal_port, no_serve):
+    """Create the database, seed demo data, and serve the IdP and the demo portal."""
+    from idp.app import create_app
+    from idp.demo import seed
+    from idp.migrate import upgrade
+
+    issuer = os.environ.get("IDP_ISSUER") or f"http://{host}:{port}"
+    portal_url = f"http://{host}:{portal_port}"
+    app = create_app({"issuer": issuer, "demo_portal_url": portal_url, "seed_demo": True})
+    idp = app.extensions["idp"]
+    upgrade(idp.db)
+    with idp.db.transaction() as s:
+        idp.keys.ensure(s)
+        data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env)
+    app = create_app({"issuer": issuer, "demo_portal_url": portal_url, "seed_demo": True})  # secret now persisted
+
+    click.echo(f"\nOneID demo\n  identity provider: {issuer}\n  demo portal:       {portal_url}\n"
+               f"  discovery:         {issuer}/.well-known/openid-configuration\n  database:          {idp.settings.database_url}\n")
+    click.echo("Demo logins (PINFL or e-mail / password):")
+    for p in data["people"]:
+        click.echo(f"  {p['name']:<18} {p['pinfl']}{' / ' + p['email'] if p['email'] else ''}  password: {p['password']}")
+    click.echo("People in the register who can create an account at /register (PINFL, passport, birth date):")
+    for p in data["registrable"]:
+        click.echo(f"  {p['pinfl']}  {p['document_number']}  {p['birth_date']}")
+    click.echo(f"Demo portal client: {data['client']['client_id']} / {data['client']['client_secret']}\n")
+    if no_serve:
+        return
+    from werkzeug.serving import make_server
+
+    from idp.demo_portal import create_portal
+
+    portal = create_portal(issuer=issuer, client_id=data["client"]["client_id"],
+                           client_secret=data["client"]["client_secret"], base_url=portal_url)
+    portal_server = make_server(host, portal_port, portal, threaded=True)
+    threading.Thread(target=portal_server.serve_forever, daemon=True).start()
+    click.echo("Press Ctrl+C to stop.")
+    make_server(host, port, app, threaded=True).serve_forever()
+
+
+@click.command()
+@click.option("--bind", default="127.0.0.1:5000", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--threads", default=4, show_default=True)
+def serve(bind, workers, threads):
+    """Serve the IdP with gunicorn (production settings come from IDP_*)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": bind, "workers": workers, "threads": threads,
+                               "accesslog": "-", "forwarded_allow_ips": "127.0.0.1"}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from idp.wsgi import app
+
+            return app
+
+    Server().run()

@@ -1,0 +1,180 @@
+"""Typed, validated settings read from ``IDP_*`` environment variables.
+
+Every setting is declared once in ``SETTINGS`` with its type, default and help
+text; the README's configuration reference is generated from the same table
+(``idp config --markdown``). Unsafe development defaults are refused when
+``IDP_ENV=production``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """A setting is missing, malformed or unsafe for the environment."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", str, "development", "`development`, `test` or `production`; production refuses dev defaults."),
+    Setting("ISSUER", str, "http://127.0.0.1:5000", "Public issuer URL (scheme, host, optional path); must be https in production."),
+    Setting("DATABASE_URL", str, "sqlite:///var/idp.sqlite", "SQLAlchemy URL; `postgresql+psycopg://user@host/db` in production."),
+    Setting("REDIS_URL", str, "", "Redis URL for short-lived state and rate limits; required when more than one instance runs."),
+    Setting("REGISTRY_URL", str, "", "Base URL of the population register's JSON API; empty uses the embedded demo register (refused in production)."),
+    Setting("SECRET_KEY", str, "", "Secret for session cookies and CSRF tokens (32+ random bytes). Generated per start when empty (dev only).", secret=True),
+    Setting("KEY_ENCRYPTION_KEY", str, "", "Base64 Fernet key that encrypts signing keys at rest. Derived from SECRET_KEY when empty (dev only).", secret=True),
+    Setting("DEFAULT_LOCALE", str, "uz", "Default UI language: `uz`, `ru` or `en`."),
+    Setting("SESSION_LIFETIME", int, 8 * 3600, "Login session lifetime in seconds (absolute)."),
+    Setting("SESSION_IDLE_TIMEOUT", int, 30 * 60, "Login session idle timeout in seconds."),
+    Setting("CODE_LIFETIME", int, 60, "Authorization code lifetime in seconds."),
+    Setting("ACCESS_TOKEN_LIFETIME", int, 600, "Access token lifetime in seconds."),
+    Setting("ID_TOKEN_LIFETIME", int, 600, "ID token lifetime in seconds."),
+    Setting("REFRESH_TOKEN_LIFETIME", int, 30 * 24 * 3600, "Refresh token family lifetime in seconds."),
+    Setting("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
+    Setting("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB (64 MiB)."),
+    Setting("ARGON2_PARALLELISM", int, 1, "argon2id lanes."),
+    Setting("RATELIMIT_LOGIN", str, "10/minute;100/hour", "Flask-Limiter limits on login form posts per client address."),
+    Setting("RATELIMIT_TOKEN", str, "300/minute", "Flask-Limiter limits on token, introspection and revocation per client address."),
+    Setting("PAIRWISE_SALT", str, "", "Secret salt for pairwise subject identifiers. Generated and stored in the database when empty (dev only).", secret=True),
+    Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
+    Setting("DEMO_PORTAL_URL", str, "http://127.0.0.1:5001", "Where `idp demo` serves the demo relying party."),
+    Setting("SEED_DEMO", _bool, False, "Seed the demo register, people and clients on start (dev only)."),
+    Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
+    Setting("LOG_LEVEL", str, "INFO", "Python log level."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+LOCALES = ("uz", "ru", "en")
+ENVIRONMENTS = ("development", "test", "production")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings of one application instance."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    generated: frozenset[str] = frozenset()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name.upper()]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def production(self) -> bool:
+        return self.values["ENV"] == "production"
+
+    def replace(self, **overrides: Any) -> "Settings":
+        return load_settings({}, overrides={**self.values, **overrides})
+
+    def redacted(self) -> dict[str, Any]:
+        return {k: ("***" if _BY_NAME[k].secret and v else v) for k, v in self.values.items()}
+
+
+def load_settings(environ: dict[str, str] | None = None, *, overrides: dict[str, Any] | None = None) -> Settings:
+    """Read ``IDP_*`` variables, apply ``overrides`` (already typed), validate."""
+    environ = os.environ if environ is None else environ
+    overrides = {k.upper(): v for k, v in (overrides or {}).items()}
+    unknown = set(overrides) - set(_BY_NAME)
+    if unknown:
+        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides[setting.name]
+            continue
+        raw = environ.get(f"IDP_{setting.name}")
+        if raw is None:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"IDP_{setting.name}: {exc}") from None
+    generated = set()
+    if not values["SECRET_KEY"]:
+        values["SECRET_KEY"] = secrets.token_urlsafe(32)
+        generated.add("SECRET_KEY")
+    settings = Settings(values=values, generated=frozenset(generated))
+    _validate(settings)
+    return settings
+
+
+def _validate(s: Settings) -> None:
+    v = s.values
+    if v["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"IDP_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    if v["DEFAULT_LOCALE"] not in LOCALES:
+        raise ConfigError(f"IDP_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+    issuer = urlsplit(v["ISSUER"])
+    if issuer.scheme not in ("http", "https") or not issuer.netloc or issuer.query or issuer.fragment:
+        raise ConfigError("IDP_ISSUER must be an absolute http(s) URL without query or fragment")
+    if v["ISSUER"].endswith("/"):
+        raise ConfigError("IDP_ISSUER must not end with a slash")
+    for name in ("SESSION_LIFETIME", "SESSION_IDLE_TIMEOUT", "CODE_LIFETIME", "ACCESS_TOKEN_LIFETIME",
+                 "ID_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
+                 "ARGON2_PARALLELISM", "KEY_ROTATION_OVERLAP"):
+        if v[name] <= 0:
+            raise ConfigError(f"IDP_{name} must be positive")
+    if v["CODE_LIFETIME"] > 600:
+        raise ConfigError("IDP_CODE_LIFETIME must be at most 600 seconds (RFC 6749 section 4.1.2)")
+    if v["ARGON2_MEMORY_KIB"] < 8 * v["ARGON2_PARALLELISM"]:
+        raise ConfigError("IDP_ARGON2_MEMORY_KIB must be at least 8 x parallelism")
+    if s.production:
+        problems = []
+        if "SECRET_KEY" in s.generated or len(v["SECRET_KEY"]) < 32:
+            problems.append("IDP_SECRET_KEY must be set to 32+ random characters")
+        if not v["KEY_ENCRYPTION_KEY"]:
+            problems.append("IDP_KEY_ENCRYPTION_KEY must be set")
+        if not v["PAIRWISE_SALT"]:
+            problems.append("IDP_PAIRWISE_SALT must be set")
+        if issuer.scheme != "https":
+            problems.append("IDP_ISSUER must use https")
+        if v["DATABASE_URL"].startswith("sqlite"):
+            problems.append("IDP_DATABASE_URL must point to PostgreSQL, not SQLite")
+        if not v["REGISTRY_URL"]:
+            problems.append("IDP_REGISTRY_URL must point to the population register")
+        if v["SEED_DEMO"]:
+            problems.append("IDP_SEED_DEMO is a development feature")
+        if v["ARGON2_MEMORY_KIB"] < 19456:
+            problems.append("IDP_ARGON2_MEMORY_KIB below the OWASP minimum of 19456")
+        if problems:
+            raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+def reference_markdown() -> str:
+    """The configuration reference table used in the README."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "(empty)" if s.default in ("", None) else f"`{s.default}`"
+        rows.append(f"| `IDP_{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+__all__ = ["ConfigError", "LOCALES", "SETTINGS", "Settings", "load_settings", "reference_markdown"]

@@ -1,0 +1,69 @@
+"""Languages: Uzbek (Latin) by default, Russian and English.
+
+Choice order: the OIDC `ui_locales` of the request being served, an explicit
+choice (``?lang=`` stored in a cookie), the Accept-Language header, the
+default. Protocol errors stay in English (RFC 6749 error descriptions are
+ASCII); every page is translated.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, g, request
+from flask_babel import Babel
+
+from idp.config import LOCALES
+
+LANG_COOKIE = "idp_lang"
+LANGUAGE_NAMES = {"uz": "O‘zbekcha", "ru": "Русский", "en": "English"}
+
+
+def pick_ui_locale(ui_locales: str | None) -> str | None:
+    """First supported language in a space-separated BCP 47 list."""
+    for tag in (ui_locales or "").split()[:10]:
+        base = tag.split("-")[0].lower()
+        if base in LOCALES:
+            return base
+    return None
+
+
+def select_locale() -> str:
+    chosen = getattr(g, "ui_locale", None)
+    if chosen:
+        return chosen
+    arg = request.args.get("lang")
+    if arg in LOCALES:
+        return arg
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LOCALES:
+        return cookie
+    from flask import current_app
+
+    default = current_app.config["IDP_SETTINGS"].default_locale
+    return request.accept_languages.best_match(LOCALES, default=default) or default
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale, default_domain="messages",
+          default_translation_directories="translations")
+
+    @app.after_request
+    def _remember_language(response):
+        lang = request.args.get("lang")
+        if lang in LOCALES and request.cookies.get(LANG_COOKIE) != lang:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        return response
+
+    @app.context_processor
+    def _languages():
+        from flask_babel import get_locale
+
+        def lang_url(code: str) -> str:
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+            return request.path + "?" + urlencode(args)
+
+        from idp.messages import CLAIM_LABELS, LEVEL_LABELS
+
+        return {"languages": LANGUAGE_NAMES, "current_locale": str(get_locale()), "lang_url": lang_url,
+                "claim_labels": CLAIM_LABELS, "level_labels": LEVEL_LABELS}

@@ -1,0 +1,1 @@
+"""People (as the state knows them) and their accounts."""

@@ -1,0 +1,26 @@
+"""Security headers on every response."""
+from __future__ import annotations
+
+from flask import Flask, request
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def init_app(app: Flask) -> None:
+    https = app.config["SESSION_COOKIE_SECURE"]
+
+    @app.after_request
+    def _headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "no-referrer")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        if https:
+            h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if request.endpoint and not request.endpoint.startswith("static") and "Cache-Control" not in h:
+            h["Cache-Control"] = "no-store"
+        return response

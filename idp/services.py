@@ -1,0 +1,47 @@
+"""The application's service container, built once per app by `create_app`."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from idp.auth.passwords import Passwords
+from idp.auth.sessions import SessionService
+from idp.config import Settings
+from idp.db import Database
+from idp.registry import CitizenRegistry, EmbeddedRegistry, HttpRegistry
+from idp.state.secrets import dev_secret
+from idp.state.store import StateStore, make_state_store
+from oidc.keys import KeyManager
+
+
+@dataclass
+class Idp:
+    settings: Settings
+    db: Database
+    state: StateStore
+    passwords: Passwords
+    sessions: SessionService
+    registry: CitizenRegistry
+    keys: KeyManager
+    oidc_server: object = None
+
+    @functools.cached_property
+    def pairwise_salt(self) -> str:
+        return self.settings.pairwise_salt or dev_secret(self.db, "pairwise_salt")
+
+
+def build_services(settings: Settings, database: Database) -> Idp:
+    if settings.registry_url:
+        registry: CitizenRegistry = HttpRegistry(settings.registry_url)
+    else:
+        registry = EmbeddedRegistry(database, environment=settings.env)
+    return Idp(
+        settings=settings,
+        db=database,
+        state=make_state_store(settings, database),
+        passwords=Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+                            parallelism=settings.argon2_parallelism),
+        sessions=SessionService(lifetime=settings.session_lifetime, idle_timeout=settings.session_idle_timeout),
+        registry=registry,
+        keys=KeyManager(lambda: settings.key_encryption_key or dev_secret(database, "key_encryption_key")),
+    )

@@ -1,0 +1,1 @@
+"""Short-lived shared state (codes, challenges, pending requests, replay caches)."""

@@ -1,0 +1,129 @@
+"""A small key-value store with expiry, in the database or in Redis.
+
+Used for everything short-lived that must be shared between instances and
+used once: pending authorization requests, one-time codes, challenges, replay
+caches. ``take`` and ``add`` are atomic on both backends.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from idp.db import Database, utcnow
+from idp.state.models import ShortLivedState
+
+
+class StateStore(Protocol):
+    def put(self, key: str, value: dict, ttl: int) -> None: ...
+    def get(self, key: str) -> dict | None: ...
+    def take(self, key: str) -> dict | None: ...
+    def add(self, key: str, value: dict, ttl: int) -> bool: ...
+    def delete(self, key: str) -> None: ...
+
+
+class DatabaseStateStore:
+    """Embedded default: a table with an expiry column; expired rows are invisible."""
+
+    def __init__(self, database: Database):
+        self.database = database
+
+    def put(self, key: str, value: dict, ttl: int) -> None:
+        with self.database.transaction() as s:
+            row = s.get(ShortLivedState, key)
+            expires = utcnow() + dt.timedelta(seconds=ttl)
+            if row is None:
+                s.add(ShortLivedState(key=key, value=value, expires_at=expires))
+            else:
+                row.value, row.expires_at = value, expires
+
+    def get(self, key: str) -> dict | None:
+        with self.database.transaction() as s:
+            row = s.get(ShortLivedState, key)
+            if row is None or row.expires_at <= utcnow():
+                return None
+            return dict(row.value)
+
+    def take(self, key: str) -> dict | None:
+        with self.database.transaction() as s:
+            result = s.execute(
+                delete(ShortLivedState).where(ShortLivedState.key == key)
+                .returning(ShortLivedState.value, ShortLivedState.expires_at)
+            ).first()
+        if result is None or _aware(result.expires_at) <= utcnow():
+            return None
+        return dict(result.value)
+
+    def add(self, key: str, value: dict, ttl: int) -> bool:
+        expires = utcnow() + dt.timedelta(seconds=ttl)
+        for _ in range(2):
+            try:
+                with self.database.transaction() as s:
+                    s.add(ShortLivedState(key=key, value=value, expires_at=expires))
+                return True
+            except IntegrityError:
+                with self.database.transaction() as s:
+                    gone = s.execute(
+                        delete(ShortLivedState).where(ShortLivedState.key == key, ShortLivedState.expires_at <= utcnow())
+                    ).rowcount
+                if not gone:
+                    return False
+        return False
+
+    def delete(self, key: str) -> None:
+        with self.database.transaction() as s:
+            s.execute(delete(ShortLivedState).where(ShortLivedState.key == key))
+
+    def purge_expired(self) -> int:
+        with self.database.transaction() as s:
+            return s.execute(delete(ShortLivedState).where(ShortLivedState.expires_at <= utcnow())).rowcount
+
+    def keys(self, prefix: str) -> list[str]:
+        with self.database.transaction() as s:
+            return list(s.scalars(select(ShortLivedState.key).where(ShortLivedState.key.startswith(prefix))))
+
+
+def _aware(value: Any) -> dt.datetime:
+    if isinstance(value, str):  # SQLite RETURNING bypasses the type decorator on some versions
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class RedisStateStore:
+    """Production: Redis with native expiry; ``take`` is GETDEL, ``add`` is SET NX."""
+
+    def __init__(self, url: str, prefix: str = "idp:"):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = prefix
+
+    def put(self, key: str, value: dict, ttl: int) -> None:
+        self.client.set(self.prefix + key, json.dumps(value), ex=ttl)
+
+    def get(self, key: str) -> dict | None:
+        raw = self.client.get(self.prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    def take(self, key: str) -> dict | None:
+        raw = self.client.getdel(self.prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    def add(self, key: str, value: dict, ttl: int) -> bool:
+        return bool(self.client.set(self.prefix + key, json.dumps(value), ex=ttl, nx=True))
+
+    def delete(self, key: str) -> None:
+        self.client.delete(self.prefix + key)
+
+    def keys(self, prefix: str) -> list[str]:
+        n = len(self.prefix)
+        return [k.decode()[n:] for k in self.client.scan_iter(match=self.prefix + prefix + "*")]
+
+
+def make_state_store(settings, database: Database) -> StateStore:
+    if settings.redis_url:
+        return RedisStateStore(settings.redis_url)
+    return DatabaseStateStore(database)

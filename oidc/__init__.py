@@ -1,0 +1,1 @@
+"""The OpenID Provider, built on Authlib's documented extension points."""

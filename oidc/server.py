@@ -1,0 +1,331 @@
+"""Authlib wiring: the authorization server, its grants and endpoints."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
+from joserfc.jwk import KeySet
+from sqlalchemy import select, update
+
+from idp.audit.log import record
+from idp.db import utcnow
+from idp.people.models import Account, new_id
+from oidc.claims import released_claims
+from oidc.models import AuthorizationCode, Client, Token, token_hash
+from oidc.subject import subject_for
+from oidc.userinfo import claim_values
+
+
+@dataclass
+class Principal:
+    """The user a grant acts for, with what the ID token needs to know."""
+
+    account: Account
+    client: Client
+    sid: str | None = None
+    claims: dict | None = None
+
+    def get_user_id(self) -> str:
+        return self.account.id
+
+
+class OPServer(AuthorizationServer):
+    """Holds the application's services for the grants (``self.server.idp``)."""
+
+    idp = None  # set by init_server
+
+    def query_client(self, client_id):
+        if not isinstance(client_id, str) or len(client_id) > 64:
+            return None
+        return self.idp.db.session.get(Client, client_id)
+
+    def save_token(self, token, request):
+        save_token(self.idp, token, request)
+
+
+def subject(idp, principal: Principal) -> str:
+    return subject_for(principal.account.id, subject_type=principal.client.subject_type,
+                       sector=principal.client.sector, salt=idp.pairwise_salt)
+
+
+def generate_token(idp):
+    def gen(grant_type, client, user=None, scope=None, expires_in=None, include_refresh_token=True):
+        token = {
+            "token_type": "Bearer",
+            "access_token": secrets.token_urlsafe(32),
+            "expires_in": idp.settings.access_token_lifetime,
+            "scope": scope or "",
+        }
+        if include_refresh_token:
+            token["refresh_token"] = secrets.token_urlsafe(32)
+        return token
+    return gen
+
+
+def save_token(idp, token: dict, request) -> None:
+    session = idp.db.session
+    now = utcnow()
+    principal: Principal = request.user
+    code: AuthorizationCode | None = getattr(request, "authorization_code", None)
+    parent: Token | None = getattr(request, "refresh_token", None)
+    source = code or parent
+    token_id = new_id()
+    row = Token(
+        id=token_id, family_id=parent.family_id if parent else token_id,
+        client_id=request.client.client_id, account_id=principal.account.id,
+        code_id=code.id if code else (parent.code_id if parent else None),
+        sid=code.sid if code else (parent.sid if parent else None),
+        access_token_hash=token_hash(token["access_token"]),
+        refresh_token_hash=token_hash(token["refresh_token"]) if token.get("refresh_token") else None,
+        scope=token.get("scope", ""), claims=source.claims, auth_time=source.auth_time,
+        acr=source.acr, amr=list(source.amr or []), issued_at=now,
+        access_expires_at=now + dt.timedelta(seconds=idp.settings.access_token_lifetime),
+    )
+    if row.refresh_token_hash:
+        row.refresh_expires_at = (parent.refresh_expires_at if parent else
+                                  now + dt.timedelta(seconds=idp.settings.refresh_token_lifetime))
+    session.add(row)
+    session.flush()
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"]
+
+    def save_authorization_code(self, code, request):
+        idp = self.server.idp
+        ctx = request.idp_context  # set by the authorization view
+        payload = request.payload
+        row = AuthorizationCode(
+            code_hash=token_hash(code), client_id=request.client.client_id,
+            account_id=request.user.account.id, redirect_uri=payload.redirect_uri,
+            scope=request.client.get_allowed_scope(payload.scope), nonce=payload.data.get("nonce"),
+            claims=ctx["claims"], sid=ctx["sid"], auth_time=ctx["auth_time"], acr=ctx["acr"], amr=ctx["amr"],
+            code_challenge=payload.data.get("code_challenge"),
+            code_challenge_method=payload.data.get("code_challenge_method"),
+            expires_at=utcnow() + dt.timedelta(seconds=idp.settings.code_lifetime),
+        )
+        idp.db.session.add(row)
+        idp.db.session.flush()
+
+    def query_authorization_code(self, code, client):
+        session = self.server.idp.db.session
+        if not isinstance(code, str) or len(code) > 200:
+            return None
+        row = session.scalars(select(AuthorizationCode).where(AuthorizationCode.code_hash == token_hash(code))).first()
+        if row is None or row.client_id != client.client_id:
+            return None
+        # Claim the code atomically: a second use finds used_at set.
+        claimed = session.execute(update(AuthorizationCode).where(
+            AuthorizationCode.id == row.id, AuthorizationCode.used_at.is_(None)).values(used_at=utcnow())).rowcount
+        if not claimed:
+            # RFC 6749 4.1.2: reuse revokes every token issued from this code.
+            session.execute(update(Token).where(Token.code_id == row.id, Token.revoked_at.is_(None))
+                            .values(revoked_at=utcnow()))
+            record(session, "oidc.code_reuse", actor=client.client_id, subject=row.account_id)
+            return None
+        if row.expires_at <= utcnow():
+            return None
+        return row
+
+    def delete_authorization_code(self, authorization_code):
+        pass  # kept, marked used, so that reuse can be detected until expiry
+
+    def authenticate_user(self, authorization_code):
+        account = self.server.idp.db.session.get(Account, authorization_code.account_id)
+        if account is None or not account.active:
+            return None
+        return Principal(account, self.request.client, authorization_code.sid, authorization_code.claims)
+
+
+class PkceS256(CodeChallenge):
+    """PKCE with S256 only (RFC 9700 2.1.1); required for public clients and
+    for confidential clients registered with ``require_pkce``."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        request = grant.request
+        data = request.payload.data
+        if data.get("code_challenge") and not data.get("code_challenge_method"):
+            raise InvalidRequestError("'code_challenge_method' must be S256.", redirect_uri=redirect_uri)
+        if not data.get("code_challenge") and request.client.require_pkce:
+            raise InvalidRequestError("PKCE with code_challenge_method=S256 is required for this client.",
+                                      redirect_uri=redirect_uri)
+        try:
+            super().validate_code_challenge(grant, redirect_uri)
+        except InvalidRequestError as exc:
+            exc.redirect_uri = redirect_uri
+            raise
+
+    def get_authorization_code_challenge(self, authorization_code):
+        return authorization_code.code_challenge
+
+    def get_authorization_code_challenge_method(self, authorization_code):
+        return authorization_code.code_challenge_method
+
+
+class IdpOpenIDCode(OpenIDCode):
+    def __init__(self, idp):
+        super().__init__(require_nonce=False)
+        self.idp = idp
+
+    def exists_nonce(self, nonce, request):
+        return False  # nonces are bound to codes; replay is caught by single-use codes
+
+    def resolve_client_private_key(self, client):
+        return self.idp.keys.signing_key(self.idp.db.session, client.id_token_signed_response_alg).private
+
+    def get_client_algorithm(self, client):
+        return client.id_token_signed_response_alg
+
+    def get_encode_header(self, client):
+        key = self.idp.keys.signing_key(self.idp.db.session, client.id_token_signed_response_alg)
+        return {"alg": key.alg, "kid": key.kid, "typ": "JWT"}
+
+    def get_client_claims(self, client):
+        now = int(utcnow().timestamp())
+        return {"iss": self.idp.settings.issuer, "aud": [client.client_id], "iat": now,
+                "exp": now + self.idp.settings.id_token_lifetime}
+
+    def get_authorization_code_claims(self, authorization_code):
+        claims = super().get_authorization_code_claims(authorization_code)
+        if authorization_code.sid:
+            claims["sid"] = authorization_code.sid
+        return claims
+
+    def generate_user_info(self, user: Principal, scope):
+        names = released_claims(scope, user.claims or {}, "id_token", user.client.allowed_scopes)
+        info = UserInfo(sub=subject(self.idp, user))
+        info.update(claim_values(user.account, names))
+        return info
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"]
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token):
+        session = self.server.idp.db.session
+        if not isinstance(refresh_token, str) or len(refresh_token) > 200:
+            return None
+        row = session.scalars(select(Token).where(Token.refresh_token_hash == token_hash(refresh_token))).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        if row.client_id != self.request.client.client_id:
+            return None
+        claimed = session.execute(update(Token).where(Token.id == row.id, Token.rotated_at.is_(None))
+                                  .values(rotated_at=utcnow())).rowcount
+        if not claimed:
+            # A rotated refresh token came back: revoke this family only.
+            session.execute(update(Token).where(Token.family_id == row.family_id, Token.revoked_at.is_(None))
+                            .values(revoked_at=utcnow()))
+            record(session, "oidc.refresh_reuse", actor=row.client_id, subject=row.account_id)
+            return None
+        if row.refresh_expires_at is None or row.refresh_expires_at <= utcnow():
+            return None
+        return row
+
+    def authenticate_user(self, refresh_token):
+        session = self.server.idp.db.session
+        account = session.get(Account, refresh_token.account_id)
+        if account is None or not account.active:
+            return None
+        return Principal(account, self.request.client, refresh_token.sid, refresh_token.claims)
+
+    def revoke_old_credential(self, refresh_token):
+        # The old access token stops working when its refresh token is used.
+        refresh_token.revoked_at = utcnow()
+
+
+class PrivateKeyJWT(JWTBearerClientAssertion):
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def __init__(self, idp):
+        super().__init__(validate_jti=True)
+        self.idp = idp
+
+    def get_audiences(self):
+        issuer = self.idp.settings.issuer
+        return [issuer, issuer + "/token"]
+
+    def validate_jti(self, claims, jti):
+        if not isinstance(jti, str) or len(jti) > 200:
+            return False
+        return self.idp.state.add(f"jti:{claims['sub']}:{jti}", {}, ttl=3600)
+
+    def resolve_client_public_key(self, client):
+        return KeySet.import_key_set(client.jwks or {"keys": []})
+
+
+def _find_token(session, token_string, token_type_hint):
+    if not isinstance(token_string, str) or len(token_string) > 200:
+        return None
+    digest = token_hash(token_string)
+    if token_type_hint != "refresh_token":
+        row = session.scalars(select(Token).where(Token.access_token_hash == digest)).first()
+        if row:
+            return row
+    return session.scalars(select(Token).where(Token.refresh_token_hash == digest)).first()
+
+
+class Revocation(RevocationEndpoint):
+    CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"]
+
+    def query_token(self, token_string, token_type_hint):
+        return _find_token(self.server.idp.db.session, token_string, token_type_hint)
+
+    def revoke_token(self, token, request):
+        now = utcnow()
+        if request.form.get("token_type_hint") == "access_token" and token.access_token_hash == token_hash(request.form.get("token", "")):
+            token.revoked_at = token.revoked_at or now
+            return
+        # Revoking a refresh token ends its whole family (RFC 7009 2.1).
+        self.server.idp.db.session.execute(update(Token).where(
+            Token.family_id == token.family_id, Token.revoked_at.is_(None)).values(revoked_at=now))
+
+
+class Introspection(IntrospectionEndpoint):
+    CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+    def query_token(self, token_string, token_type_hint):
+        return _find_token(self.server.idp.db.session, token_string, token_type_hint)
+
+    def check_permission(self, token, client, request):
+        return bool(client.can_introspect)
+
+    def introspect_token(self, token):
+        idp = self.server.idp
+        if token.revoked_at is not None or token.access_expires_at <= utcnow():
+            return {"active": False}
+        client = idp.db.session.get(Client, token.client_id)
+        account = idp.db.session.get(Account, token.account_id)
+        return {
+            "active": True, "client_id": token.client_id, "scope": token.scope, "token_type": "Bearer",
+            "sub": subject(idp, Principal(account, client)), "iss": idp.settings.issuer,
+            "exp": int(token.access_expires_at.timestamp()), "iat": int(token.issued_at.timestamp()),
+            "acr": token.acr, "amr": token.amr, "auth_time": token.auth_time,
+        }
+
+
+def init_server(app, idp) -> OPServer:
+    server = OPServer()
+    server.idp = idp
+    server.init_app(app)
+    server.register_token_generator("default", generate_token(idp))
+    server.register_grant(AuthorizationCodeGrant, [PkceS256(required=True), IdpOpenIDCode(idp)])
+    server.register_grant(RefreshTokenGrant)
+    server.register_client_auth_method(PrivateKeyJWT.CLIENT_AUTH_METHOD, PrivateKeyJWT(idp))
+    server.register_endpoint(Revocation)
+    server.register_endpoint(Introspection)
+    return server

@@ -1,0 +1,68 @@
+"""The UserInfo endpoint (Core 5.3) with bearer tokens (RFC 6750):
+header, or form body on POST."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from idp.audit.log import record
+from idp.db import utcnow
+from oidc.claims import released_claims
+from oidc.models import Client, Token, token_hash
+from oidc.server import Principal, subject
+from oidc.userinfo import claim_values
+
+
+def _bearer_error(error: str | None, description: str, status: int):
+    value = 'Bearer realm="userinfo"'
+    if error:
+        value += f', error="{error}", error_description="{description}"'
+    response = jsonify({"error": error or "invalid_request", "error_description": description})
+    response.status_code = status
+    response.headers["WWW-Authenticate"] = value
+    return response
+
+
+def _extract_token() -> tuple[str | None, str | None]:
+    header = request.headers.get("Authorization", "")
+    body = request.form.get("access_token") if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded" else None
+    if header and body:
+        return None, "Use only one way of sending the access token."
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return None, "Authorization header must be 'Bearer <token>'."
+        return value.strip(), None
+    if body:
+        return body, None
+    return None, None
+
+
+def userinfo_response(idp):
+    raw, problem = _extract_token()
+    if problem:
+        return _bearer_error("invalid_request", problem, 400)
+    if raw is None:
+        return _bearer_error(None, "An access token is required.", 401)
+    if len(raw) > 200:
+        return _bearer_error("invalid_token", "The access token is invalid.", 401)
+    session = idp.db.session
+    token = session.scalars(select(Token).where(Token.access_token_hash == token_hash(raw))).first()
+    if token is None or token.revoked_at is not None or token.access_expires_at <= utcnow():
+        return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
+    if "openid" not in token.scope.split():
+        return _bearer_error("insufficient_scope", "The token was not issued for OpenID Connect.", 403)
+    client = session.get(Client, token.client_id)
+    from idp.people.models import Account
+
+    account = session.get(Account, token.account_id)
+    if account is None or not account.active:
+        return _bearer_error("invalid_token", "The account is not active.", 401)
+    names = released_claims(token.scope, token.claims or {}, "userinfo", client.allowed_scopes)
+    body = {"sub": subject(idp, Principal(account, client))}
+    body.update(claim_values(account, names))
+    record(session, "oidc.userinfo", actor=client.client_id, subject=account.id, claims=sorted(names))
+    session.commit()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
