@@ -106,6 +106,12 @@ class ActiveAuthError(VerificationError):
     code = "active_authentication_failed"
 
 
+class SignatureError(VerificationError):
+    """A digital signature does not verify under the given key."""
+
+    code = "signature_invalid"
+
+
 class TrustStoreError(NfcError):
     """The CSCA trust store refused an operation."""
 

@@ -1,0 +1,1 @@
+"""Public keys, signatures, certificates and CMS for eMRTD PKI (Part 12)."""
