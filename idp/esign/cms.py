@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import cms, core
+from asn1crypto import cms, core, parser
 
 from .certinfo import CertInfo, read_certificate
 from .errors import MalformedError, SignerCertificateMissingError
@@ -26,13 +26,14 @@ OID_DATA = "1.2.840.113549.1.7.1"
 
 
 class _EncapsulatedContentInfo(cms.EncapsulatedContentInfo):
-    # RFC 5652 §5.2 allows BER, and browsers' CMS libraries send eContent as a
-    # constructed OCTET STRING; core.OctetString reads both forms.
+    # eContent is read raw and unwrapped by _octets(): RFC 5652 §5.2 allows BER,
+    # and browsers' CMS libraries send a constructed OCTET STRING, which
+    # asn1crypto only reads in its indefinite-length form.
     _fields = [
         ("content_type", cms.ContentType),
-        ("content", core.OctetString, {"explicit": 0, "optional": True}),
+        ("content", core.Any, {"optional": True}),
     ]
-    _oid_specs: dict = {}  # keep eContent as plain octets, whatever its type
+    _oid_specs: dict = {}
 
 
 class _SignedData(cms.SignedData):
@@ -95,6 +96,37 @@ def decode_cms(text: str | bytes) -> bytes:
         raise MalformedError("CMS is not valid base64") from exc
 
 
+def _octets(encoded: bytes, depth: int = 0) -> bytes:
+    """The value of a BER OCTET STRING, primitive or constructed (X.690 §8.7)."""
+    class_, method, tag, header, contents, trailer = parser.parse(encoded, strict=True)
+    if (class_, tag) != (0, 4):
+        raise MalformedError("eContent is not an OCTET STRING")
+    if method == 0:
+        return contents
+    if depth >= 4:
+        raise MalformedError("eContent nests too deeply")
+    chunks, rest = [], contents
+    while rest:
+        piece_header, piece_body, piece_trailer = parser.parse(rest)[3:]
+        piece = piece_header + piece_body + piece_trailer
+        chunks.append(_octets(piece, depth + 1))
+        rest = rest[len(piece):]
+    return b"".join(chunks)
+
+
+def _econtent(encap: cms.EncapsulatedContentInfo) -> bytes | None:
+    """eContent octets, or None for a detached signature (RFC 5652 §5.2)."""
+    rest = encap.contents
+    header, body, trailer = parser.parse(rest)[3:]  # eContentType
+    rest = rest[len(header) + len(body) + len(trailer):]
+    if not rest:
+        return None
+    class_, method, tag, _, contents, _ = parser.parse(rest, strict=True)
+    if (class_, method, tag) != (2, 1, 0):
+        raise MalformedError("eContent is not tagged [0]")
+    return _octets(contents)
+
+
 def _single(attrs: dict, name: str):
     values = attrs.get(name)
     if values is None:
@@ -127,9 +159,7 @@ def _parse(der: bytes) -> SignedChallenge:
         raise MalformedError("not a CMS SignedData")
     signed = info["content"]
     encap = signed["encap_content_info"]
-    content = encap["content"].native if encap["content"].native is not None else None
-    if content is not None and not isinstance(content, bytes):
-        raise MalformedError("encapsulated content is not an octet string")
+    content = _econtent(encap)
     signers = signed["signer_infos"]
     if len(signers) != 1:
         raise MalformedError("exactly one signer is expected")
