@@ -1,0 +1,134 @@
+"""Reading an eMRTD over BAC and secure messaging (ICAO 9303 Part 10
+section 3 and Part 11 sections 4.3 and 6.1): SELECT the application and each
+file, READ BINARY in chunks (odd INS B1 past offset 32767), and INTERNAL
+AUTHENTICATE for Active Authentication."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from .. import tlv
+from ..errors import AccessDenied, NfcError, ProtocolError, StatusWordError
+from ..lds import EMRTD_AID, by_name, parse_com
+from ..mrz import DocumentKey
+from ..verify import ChipData
+from .apdu import SW_END_OF_FILE, SW_FILE_NOT_FOUND, SW_OK, CommandAPDU, ResponseAPDU
+from .bac import perform_bac
+from .sm import SecureMessaging
+from .transport import Transport, exchange, plain
+
+DEFAULT_FILES = ("EF.COM", "EF.SOD", "DG1", "DG2", "DG11", "DG12", "DG14", "DG15")
+MAX_FILE_SIZE = 1 << 20  # no LDS file is larger; refuse a chip that claims more
+MAX_SHORT_OFFSET = 0x7FFF
+
+
+class PassportReader:
+    def __init__(self, transport: Transport, *, max_read: int = 0xDF,
+                 random: Callable[[int], bytes] = os.urandom):
+        if not 1 <= max_read <= 0xFF:
+            raise ValueError("max_read must fit a short Le")
+        self.transport = transport
+        self.max_read = max_read
+        self._random = random
+        self._sm: SecureMessaging | None = None
+
+    # --- session ---------------------------------------------------------
+
+    def select_application(self) -> None:
+        resp = plain(self.transport)(CommandAPDU(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID))
+        if not resp.ok:
+            raise StatusWordError(resp.sw, f"eMRTD application not found ({resp.sw:04X})")
+
+    def authenticate(self, key: DocumentKey) -> None:
+        """Basic Access Control; afterwards every command is protected."""
+        self._sm = perform_bac(plain(self.transport), key, random=self._random).secure_messaging
+
+    def _send(self, cmd: CommandAPDU) -> ResponseAPDU:
+        if self._sm is None:
+            raise AccessDenied("authenticate before reading")
+        raw = exchange(self.transport, self._sm.protect(cmd))
+        return self._sm.unprotect(raw)
+
+    # --- files -----------------------------------------------------------
+
+    def select_file(self, fid: int) -> bool:
+        resp = self._send(CommandAPDU(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big")))
+        if resp.sw == SW_FILE_NOT_FOUND:
+            return False
+        if resp.sw != SW_OK:
+            raise StatusWordError(resp.sw)
+        return True
+
+    def _read(self, offset: int, length: int) -> bytes:
+        if offset <= MAX_SHORT_OFFSET:
+            resp = self._send(CommandAPDU(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length))
+            data = resp.data
+        else:
+            do54 = tlv.encode(0x54, offset.to_bytes(3, "big"))
+            resp = self._send(CommandAPDU(0x00, 0xB1, 0x00, 0x00, do54, le=length))
+            data = tlv.decode(resp.data, expected_tag=0x53).value if resp.data else b""
+        if resp.sw not in (SW_OK, SW_END_OF_FILE):
+            raise StatusWordError(resp.sw, f"READ BINARY failed ({resp.sw:04X})")
+        if not data or len(data) > length:
+            raise ProtocolError("READ BINARY returned an unexpected length")
+        return data
+
+    def read_file(self, name: str) -> bytes | None:
+        """The whole file, or None when the chip does not have it."""
+        info = by_name(name)
+        if not self.select_file(info.fid):
+            return None
+        head = self._read(0, 8)
+        total = tlv.file_length(head)
+        if total > MAX_FILE_SIZE:
+            raise ProtocolError(f"{name} claims {total} bytes")
+        data = bytearray(head[:total])
+        while len(data) < total:
+            chunk = self._read(len(data), min(self.max_read, total - len(data)))
+            data += chunk
+        return bytes(data[:total])
+
+    def internal_authenticate(self, nonce: bytes) -> bytes:
+        """Active Authentication: the chip signs the 8-byte nonce (section 6.1)."""
+        if len(nonce) != 8:
+            raise ValueError("the Active Authentication nonce is 8 bytes")
+        resp = self._send(CommandAPDU(0x00, 0x88, 0x00, 0x00, nonce, le=256))
+        if resp.sw != SW_OK or not resp.data:
+            raise StatusWordError(resp.sw, f"INTERNAL AUTHENTICATE failed ({resp.sw:04X})")
+        return resp.data
+
+    # --- everything --------------------------------------------------------
+
+    def read(self, key: DocumentKey, *, nonce: bytes | None = None,
+             files: Iterable[str] = DEFAULT_FILES) -> ChipData:
+        """Select, authenticate, read the files and answer the nonce."""
+        wanted = list(files)
+        self.select_application()
+        self.authenticate(key)
+        out: dict[str, bytes] = {}
+        com = self.read_file("EF.COM")
+        present = None
+        if com is not None:
+            out["EF.COM"] = com
+            try:
+                present = {f"DG{n}" for n in parse_com(com).data_groups}
+            except NfcError:
+                present = None  # unsigned; fall back to trying each file
+        for name in wanted:
+            if name == "EF.COM" or name in out:
+                continue
+            if name.startswith("DG") and present is not None and name not in present:
+                continue
+            raw = self.read_file(name)
+            if raw is not None:
+                out[name] = raw
+        signature = None
+        if nonce is not None and "DG15" in out:
+            signature = self.internal_authenticate(nonce)
+        return ChipData(out, signature, nonce)
+
+
+def read_passport(transport: Transport, key: DocumentKey, *, nonce: bytes | None = None,
+                  files: Iterable[str] = DEFAULT_FILES) -> ChipData:
+    return PassportReader(transport).read(key, nonce=nonce, files=files)
