@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
 
     idp = build_services(settings, database)
+    idp.warm()
     app.extensions["idp"] = idp
 
     @app.teardown_appcontext

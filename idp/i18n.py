@@ -34,6 +34,9 @@ def select_locale() -> str:
     arg = request.args.get("lang")
     if arg in LOCALES:
         return arg
+    from_request = _pending_ui_locale()
+    if from_request:
+        return from_request
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in LOCALES:
         return cookie
@@ -41,6 +44,22 @@ def select_locale() -> str:
 
     default = current_app.config["IDP_SETTINGS"].default_locale
     return request.accept_languages.best_match(LOCALES, default=default) or default
+
+
+def _pending_ui_locale() -> str | None:
+    """`ui_locales` of the authorization request an interaction page serves."""
+    rid = request.values.get("r")
+    if not rid:
+        return None
+    from flask import current_app
+    from urllib.parse import parse_qsl
+
+    from oidc.pending import PendingRequests
+
+    pending = PendingRequests(current_app.extensions["idp"].state).get(rid)
+    if pending is None:
+        return None
+    return pick_ui_locale(dict(parse_qsl(pending.query)).get("ui_locales"))
 
 
 def init_app(app: Flask) -> None:

@@ -25,6 +25,17 @@ class Idp:
     keys: KeyManager
     oidc_server: object = None
 
+    def warm(self) -> None:
+        """Resolve development secrets now rather than inside a request that
+        already holds the SQLite write lock; a no-op before the schema exists."""
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            _ = self.pairwise_salt, self.keys.fernet
+        except (OperationalError, ProgrammingError):
+            self.db.session.remove()
+            self.__dict__.pop("pairwise_salt", None)
+
     @functools.cached_property
     def pairwise_salt(self) -> str:
         return self.settings.pairwise_salt or dev_secret(self.db, "pairwise_salt")

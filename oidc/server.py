@@ -220,10 +220,10 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         if not isinstance(refresh_token, str) or len(refresh_token) > 200:
             return None
         row = session.scalars(select(Token).where(Token.refresh_token_hash == token_hash(refresh_token))).first()
-        if row is None or row.revoked_at is not None:
+        if row is None or row.client_id != self.request.client.client_id:
             return None
-        if row.client_id != self.request.client.client_id:
-            return None
+        if row.revoked_at is not None and row.rotated_at is None:
+            return None  # revoked, not rotated: nothing more to do
         claimed = session.execute(update(Token).where(Token.id == row.id, Token.rotated_at.is_(None))
                                   .values(rotated_at=utcnow())).rowcount
         if not claimed:

@@ -145,9 +145,9 @@ def consent():
                                   description="The user did not allow access."), pending.state)
         consent_service.grant(idp.db.session, login.account_id, pending.client_id, view.scopes, view.claims,
                               remember=request.form.get("remember") == "1")
+        idp.db.session.commit()  # before the state store, which may be the same SQLite file
         pending.consented = True
         PendingRequests(idp.state).save(pending)
-        idp.db.session.commit()
         return redirect(pending.resume_url(url_for("oidc.authorize")))
     return render_template("oidc/consent.html", view=view, pending=pending)
 
@@ -161,9 +161,9 @@ def select_account():
         return redirect(url_for("auth.login", r=pending.id))
     if request.method == "POST":
         if request.form.get("choice") == "other":
-            idp.sessions.end(login)
             pending.selected = True
             PendingRequests(idp.state).save(pending)
+            idp.sessions.end(login)
             idp.db.session.commit()
             response = redirect(url_for("auth.login", r=pending.id))
             clear_login_cookie(response)

@@ -1,0 +1,105 @@
+"""Shared fixtures: an application on each database backend.
+
+Every test that uses `app` runs twice: on SQLite (a file in a temp dir) and
+on PostgreSQL (a fresh schema in the `test` database at 127.0.0.1:5432).
+The PostgreSQL run skips with a reason where no server answers; in CI it must
+run (CI=true turns the skip into a failure).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+PG_URL = os.environ.get("IDP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("IDP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+FAST_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
+
+
+def _unavailable(what: str, reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI: {reason}")
+    pytest.skip(f"{what} not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # no server here
+        _unavailable("PostgreSQL at 127.0.0.1:5432", type(exc).__name__)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/idp.sqlite"
+        return
+    from sqlalchemy import text
+
+    engine = request.getfixturevalue("postgres_engine")
+    schema = "t_" + secrets.token_hex(6)
+    with engine.connect() as conn:
+        conn.execute(text(f"create schema {schema}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with engine.connect() as conn:
+        conn.execute(text(f"drop schema {schema} cascade"))
+
+
+@pytest.fixture
+def settings_overrides(database_url):
+    return {"env": "test", "database_url": database_url, "issuer": "http://localhost",
+            "ratelimit_login": "1000/minute", "ratelimit_token": "1000/minute", **FAST_ARGON2}
+
+
+@pytest.fixture
+def app(settings_overrides):
+    from idp.app import create_app
+
+    app = create_app(settings_overrides)
+    idp = app.extensions["idp"]
+    idp.db.create_all()
+    idp.warm()
+    with idp.db.transaction() as s:
+        idp.keys.ensure(s)
+    yield app
+    idp.db.dispose()
+
+
+@pytest.fixture
+def idp(app):
+    return app.extensions["idp"]
+
+
+@pytest.fixture
+def demo(idp):
+    from idp.demo import seed
+
+    with idp.db.transaction() as s:
+        return seed(s, idp.passwords, portal_url="http://rp.example", environment="test")
+
+
+@pytest.fixture
+def http(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).ping()
+    except Exception as exc:
+        _unavailable("Redis at 127.0.0.1:6379", type(exc).__name__)
+    return REDIS_URL
