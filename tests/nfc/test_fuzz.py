@@ -24,7 +24,7 @@ from nfc.testing import TestPKI, make_passport, trust_store_for
 from nfc.testing.chip import SoftwareChip
 from nfc.trust import verify_master_list
 
-FUZZ = settings(max_examples=150, deadline=2000, derandomize=True,
+FUZZ = settings(max_examples=400, deadline=2000, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
