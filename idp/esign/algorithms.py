@@ -12,6 +12,7 @@ load (such as the national O'z DSt 1092 scheme) can be added later with
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -146,17 +147,30 @@ def ecdsa(digest: str | None) -> Verifier:
 
 
 class SignatureRegistry:
-    """Maps signature algorithm OIDs to verifiers."""
+    """Maps signature algorithm OIDs to verifiers, and digest names to digest functions."""
 
     def __init__(self) -> None:
         self._verifiers: dict[str, tuple[str, Verifier]] = {}
+        self._digests: dict[str, Callable[[bytes], bytes]] = {}
 
     def register(self, oid: str, verifier: Verifier, *, name: str) -> None:
         self._verifiers[oid] = (name, verifier)
 
+    def register_digest(self, name: str, digest: Callable[[bytes], bytes]) -> None:
+        """``name`` as asn1crypto reports the CMS digestAlgorithm: e.g. ``sha256``, or a dotted OID."""
+        self._digests[name] = digest
+
+    def digest(self, name: str, data: bytes) -> bytes:
+        """The digest of the content for the messageDigest check (RFC 5652 §5.4)."""
+        digest = self._digests.get(name)
+        if digest is None:
+            raise UnsupportedAlgorithmError(f"digest {name!r} is not accepted")
+        return digest(data)
+
     def copy(self) -> "SignatureRegistry":
         clone = SignatureRegistry()
         clone._verifiers = dict(self._verifiers)
+        clone._digests = dict(self._digests)
         return clone
 
     def names(self) -> dict[str, str]:
@@ -177,6 +191,8 @@ class SignatureRegistry:
 def default_registry() -> SignatureRegistry:
     """RSA PKCS#1 v1.5, RSA-PSS and ECDSA (P-256, P-384, P-521)."""
     registry = SignatureRegistry()
+    for name in DIGESTS:
+        registry.register_digest(name, lambda data, name=name: hashlib.new(name, data).digest())
     # rsaEncryption as a CMS signature algorithm: digest from SignerInfo (RFC 3370 §3.2).
     registry.register("1.2.840.113549.1.1.1", rsa_pkcs1v15(None), name="rsa_pkcs1v15")
     registry.register("1.2.840.113549.1.1.11", rsa_pkcs1v15("sha256"), name="sha256_rsa")

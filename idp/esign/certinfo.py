@@ -9,6 +9,7 @@ and never sees asn1crypto exceptions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,6 +92,12 @@ def _params_der(algorithm) -> bytes | None:
     return params.dump()
 
 
+@functools.lru_cache(maxsize=4096)
+def name_key(name_der: bytes) -> str:
+    """The RFC 5280 §7.1 comparison form of a DER Name (string prep is costly, so cached)."""
+    return ax509.Name.load(name_der).hashable
+
+
 def name_attributes(name: ax509.Name) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     for rdn in name.chosen:
@@ -141,8 +148,8 @@ def _read(der: bytes) -> CertInfo:
         signature_params=_params_der(outer),
         signature=bytes(cert["signature_value"].native),
         serial=int(tbs["serial_number"].native),
-        issuer=tbs["issuer"].hashable,
-        subject=tbs["subject"].hashable,
+        issuer=name_key(tbs["issuer"].dump()),
+        subject=name_key(tbs["subject"].dump()),
         issuer_der=tbs["issuer"].dump(),
         subject_der=tbs["subject"].dump(),
         issuer_text=name_text(issuer_attrs),
@@ -162,8 +169,13 @@ def _read(der: bytes) -> CertInfo:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def read_certificate(der: bytes) -> CertInfo:
-    """Parse a DER certificate; any defect raises :class:`MalformedError`."""
+    """Parse a DER certificate; any defect raises :class:`MalformedError`.
+
+    Results are cached by the exact bytes: the same certificate arrives with
+    every login of its holder, and CA certificates with every login.
+    """
     try:
         info = _read(der)
     except MalformedError:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from asn1crypto import cms, core, parser
 
-from .certinfo import CertInfo, read_certificate
+from .certinfo import CertInfo, name_key, read_certificate
 from .errors import MalformedError, SignerCertificateMissingError
 
 #: A challenge CMS with a three-certificate chain is a few kilobytes.
@@ -174,7 +174,7 @@ def _parse(der: bytes) -> SignedChallenge:
     sid = signer["sid"]
     sid_issuer = sid_serial = sid_key_id = None
     if sid.name == "issuer_and_serial_number":
-        sid_issuer = sid.chosen["issuer"].hashable
+        sid_issuer = name_key(sid.chosen["issuer"].dump())
         sid_serial = int(sid.chosen["serial_number"].native)
     else:
         sid_key_id = bytes(sid.chosen.native)

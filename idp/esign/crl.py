@@ -18,7 +18,7 @@ from asn1crypto import crl as acrl
 from asn1crypto import pem
 
 from .algorithms import SignatureInput, SignatureRegistry
-from .certinfo import CertInfo, name_attributes, name_text
+from .certinfo import CertInfo, name_attributes, name_key, name_text
 from .errors import CrlInvalidError, EsignError, RevokedError
 from .trust import files_under
 
@@ -77,7 +77,7 @@ def _read(der: bytes) -> CrlInfo:
         signature_oid=alg["algorithm"].dotted,
         signature_params=None if alg["parameters"].native is None else alg["parameters"].dump(),
         signature=bytes(cl["signature"].native),
-        issuer=tbs["issuer"].hashable,
+        issuer=name_key(tbs["issuer"].dump()),
         issuer_text=name_text(name_attributes(tbs["issuer"])),
         this_update=tbs["this_update"].native,
         next_update=next_update,

@@ -18,7 +18,7 @@ from typing import Callable
 from asn1crypto import algos, core, ocsp
 
 from .algorithms import SignatureInput, SignatureRegistry
-from .certinfo import CertInfo, read_certificate
+from .certinfo import CertInfo, name_key, read_certificate
 from .chain import issued_by
 from .errors import EsignError, OcspUnavailableError, RevokedError
 
@@ -120,7 +120,7 @@ def _parse(der: bytes) -> _Response:
         signature_oid=alg["algorithm"].dotted,
         signature_params=None if alg["parameters"].native is None else alg["parameters"].dump(),
         signature=bytes(basic["signature"].native),
-        responder_name=rid.chosen.hashable if rid.name == "by_name" else None,
+        responder_name=name_key(rid.chosen.dump()) if rid.name == "by_name" else None,
         responder_key_hash=bytes(rid.chosen.native) if rid.name == "by_key" else None,
         certs=tuple(read_certificate(c.dump()) for c in (basic["certs"] or [])),
         singles=singles,

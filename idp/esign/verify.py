@@ -8,11 +8,10 @@ contract (see docs/esign.md).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from datetime import datetime, timedelta, timezone
 
-from .algorithms import DEFAULT_REGISTRY, SignatureInput, SignatureRegistry, digest_for
+from .algorithms import DEFAULT_REGISTRY, SignatureInput, SignatureRegistry
 from .chain import build_path, check_critical_extensions, check_validity
 from .cms import OID_DATA, parse_signed_data
 from .crl import CrlStore
@@ -69,11 +68,10 @@ def verify_signed_challenge(
     if signed.content_type != OID_DATA or signed.attr_content_type != OID_DATA:
         raise MalformedError("signed content is not id-data")
 
-    digest = digest_for(signed.digest_algorithm)
     content = signed.content
+    computed = registry.digest(signed.digest_algorithm, content if content is not None else bytes(expected_challenge))
     if content is not None and not hmac.compare_digest(content, bytes(expected_challenge)):
         raise ChallengeMismatchError("the signed content is not the issued challenge")
-    computed = hashlib.new(digest.name, content if content is not None else bytes(expected_challenge)).digest()
     # RFC 5652 §5.4 / §11.2: messageDigest is the digest of the content.
     if not hmac.compare_digest(computed, signed.message_digest):
         if content is None:

@@ -72,3 +72,32 @@ def test_key_of_the_wrong_type_does_not_verify(pki):
     sig = SignatureInput(algorithm_oid="1.2.840.113549.1.1.11", algorithm_params=None, public_key_info=spki,
                          signature=b"\x00" * 256, message=b"m")
     assert registry.verify(sig) is False
+
+
+NATIONAL_DIGEST_OID = "1.3.6.1.4.1.99999.1106.1"
+
+
+def test_a_registered_digest_is_used_for_the_message_digest(sign, verify):
+    import hashlib
+
+    from asn1crypto import cms as acms
+
+    def edit(signer, _):
+        signer["digest_algorithm"] = acms.DigestAlgorithm({"algorithm": NATIONAL_DIGEST_OID})
+        signer["signature_algorithm"] = acms.SignedDigestAlgorithm({"algorithm": NATIONAL_OID})
+
+    cms = tampering.edit_signer(sign("individual-rsa"), edit)
+    registry = default_registry()
+    registry.register(NATIONAL_OID, rsa_pkcs1v15("sha256"), name="national_standin")
+    with pytest.raises(UnsupportedAlgorithmError):
+        verify(cms, registry=registry)  # the digest is not registered yet
+
+    seen = []
+
+    def national_digest(data: bytes) -> bytes:
+        seen.append(data)
+        return hashlib.sha256(data).digest()
+
+    registry.register_digest(NATIONAL_DIGEST_OID, national_digest)
+    assert verify(cms, registry=registry).signature_algorithm == "national_standin"
+    assert seen  # the content went through the registered digest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import importlib.util
 import json
 import os
 import shutil
@@ -55,9 +56,7 @@ $("sign").addEventListener("click", async () => {
 def _skip_reason() -> str | None:
     if not os.path.exists(CHROMIUM):
         return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         return "the playwright Python package is not installed"
     return None
 
