@@ -32,6 +32,8 @@ DIGESTS: dict[str, Callable[[], hashes.HashAlgorithm]] = {
 
 ACCEPTED_CURVES = ("secp256r1", "secp384r1", "secp521r1")
 MIN_RSA_BITS = 2048
+#: Larger keys only cost verification time (a denial-of-service lever).
+MAX_RSA_BITS = 8192
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ def _rsa_key(spki_der: bytes) -> rsa.RSAPublicKey | None:
     key = _load_key(spki_der)
     if not isinstance(key, rsa.RSAPublicKey):
         return None
-    if key.key_size < MIN_RSA_BITS:
-        raise UnsupportedAlgorithmError(f"RSA key of {key.key_size} bits is too short")
+    if not MIN_RSA_BITS <= key.key_size <= MAX_RSA_BITS:
+        raise UnsupportedAlgorithmError(f"RSA key of {key.key_size} bits is not accepted")
     return key
 
 
@@ -185,7 +187,11 @@ class SignatureRegistry:
         entry = self._verifiers.get(sig.algorithm_oid)
         if entry is None:
             raise UnsupportedAlgorithmError(f"signature algorithm {sig.algorithm_oid} is not registered")
-        return entry[1](sig)
+        try:
+            return bool(entry[1](sig))
+        except (ValueError, TypeError, OverflowError):
+            # The crypto library refused the inputs (e.g. an impossible PSS salt length).
+            return False
 
 
 def default_registry() -> SignatureRegistry:

@@ -24,6 +24,8 @@ from .errors import (
 )
 
 MAX_PATH_LENGTH = 6
+#: Signature checks one path search may spend (bounds the work a crafted CMS can cause).
+MAX_SIGNATURE_CHECKS = 32
 
 
 @functools.lru_cache(maxsize=1024)
@@ -73,6 +75,7 @@ def build_path(
 ) -> list[CertInfo]:
     """The path ``[leaf, ..., anchor]``; raises :class:`UntrustedIssuerError`."""
     anchor_ders = {a.der for a in anchors}
+    budget = [MAX_SIGNATURE_CHECKS]
 
     def candidates(cert: CertInfo) -> list[tuple[CertInfo, bool]]:
         found = [(a, True) for a in anchors if a.subject == cert.issuer]
@@ -95,6 +98,9 @@ def build_path(
                 continue
             if not _may_issue(issuer, below, is_anchor=is_anchor):
                 continue
+            if budget[0] <= 0:
+                return None
+            budget[0] -= 1
             if not issued_by(cert, issuer, registry):
                 continue
             if is_anchor:

@@ -20,6 +20,8 @@ from .errors import MalformedError, SignerCertificateMissingError
 
 #: A challenge CMS with a three-certificate chain is a few kilobytes.
 MAX_CMS_BYTES = 64 * 1024
+#: A signer sends its own certificate and its CA chain; more only feeds path building.
+MAX_CMS_CERTIFICATES = 8
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_DATA = "1.2.840.113549.1.7.1"
@@ -179,6 +181,8 @@ def _parse(der: bytes) -> SignedChallenge:
     else:
         sid_key_id = bytes(sid.chosen.native)
     certs = []
+    if len(signed["certificates"] or []) > MAX_CMS_CERTIFICATES:
+        raise MalformedError("the CMS carries too many certificates")
     for choice in signed["certificates"] or []:
         if choice.name == "certificate":
             certs.append(read_certificate(choice.chosen.dump()))

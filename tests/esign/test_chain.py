@@ -172,3 +172,13 @@ def test_malformed_tin_attribute(pki, sign, verify):
     holder = person(pki.issuing, tin="12AB", organisation="X LLC")
     with pytest.raises(CertificateError):
         verify(sign(holder))
+
+
+def test_many_same_named_ca_certificates_cannot_make_path_building_expensive(pki, sign, verify):
+    from idp.esign import MalformedError
+
+    impostors = tuple(make_ca("UZ Demo Qualified Signature CA 1", key=new_key("p256")) for _ in range(9))
+    with pytest.raises(MalformedError):
+        verify(sign("individual-rsa", chain=impostors))  # more certificates than a signer needs
+    # Within the certificate limit, impostors are tried and skipped.
+    assert verify(sign("individual-rsa", chain=impostors[:6] + (pki.issuing,))).pinfl == "31507851230018"
