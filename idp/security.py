@@ -1,14 +1,25 @@
 """Security headers on every response."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
+def _has_nul(values) -> bool:
+    return any("\x00" in v for v in values)
+
+
 def init_app(app: Flask) -> None:
     https = app.config["SESSION_COOKIE_SECURE"]
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No identifier, code or token contains NUL; PostgreSQL text cannot
+        # hold it. Refuse early with a 400 rather than fail in the database.
+        if _has_nul(request.args.values()) or (request.method == "POST" and _has_nul(request.form.values())):
+            abort(400)
 
     @app.after_request
     def _headers(response):

@@ -10,12 +10,14 @@ cannot be moved to another request. What happened during the interaction
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
 TTL = 30 * 60
+RID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def params_hash(params: list[tuple[str, str]]) -> str:
@@ -56,7 +58,7 @@ class PendingRequests:
         self.store.put("authz:" + pending.id, asdict(pending), TTL)
 
     def get(self, rid: str | None) -> Pending | None:
-        if not rid or len(rid) > 64:
+        if not rid or len(rid) > 64 or not RID_RE.match(rid):
             return None
         data = self.store.get("authz:" + rid)
         return Pending(**data) if data else None

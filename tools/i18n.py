@@ -1,0 +1,47 @@
+"""Extract messages, merge them into the uz and ru catalogs, compile.
+
+    python tools/i18n.py          # extract + update + compile
+The .po files are the translations' source of truth; untranslated entries
+are listed so that a release never ships an English string in Uzbek.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "idp" / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def run(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+
+
+def main() -> int:
+    run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
+        "-o", str(POT), ".")
+    for lang in ("uz", "ru", "en"):
+        po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            run("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang, "--no-fuzzy-matching")
+        else:
+            run("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
+    run("compile", "-d", str(TRANSLATIONS), "--use-fuzzy")
+    from babel.messages.pofile import read_po
+
+    missing = 0
+    for lang in ("uz", "ru"):
+        with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            catalog = read_po(fh)
+        for message in catalog:
+            if message.id and not message.string:
+                missing += 1
+                print(f"{lang}: untranslated: {message.id}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
