@@ -29,7 +29,8 @@ def _paths(value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, (str, Path)):
-        return tuple(p for p in str(value).split(os.pathsep) if p)
+        parts = str(value).replace(",", os.pathsep).split(os.pathsep)
+        return tuple(p.strip() for p in parts if p.strip())
     return tuple(str(p) for p in value)
 
 
@@ -60,20 +61,30 @@ class EsignSettings:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> "EsignSettings":
-        """Read the ``IDP_ESIGN_*`` keys; paths may be lists or os.pathsep-separated."""
-        anchors = _paths(config.get("IDP_ESIGN_TRUST_ANCHORS"))
+        """Read ``IDP_ESIGN_*`` (or unprefixed ``ESIGN_*``) keys.
+
+        Path settings may be lists, or strings separated by commas or os.pathsep.
+        """
+
+        def get(name: str, default: Any = None) -> Any:
+            for key in (f"IDP_ESIGN_{name}", f"ESIGN_{name}"):
+                if config.get(key) not in (None, ""):
+                    return config[key]
+            return default
+
+        anchors = _paths(get("TRUST_ANCHORS"))
         if not anchors:
             raise ValueError("IDP_ESIGN_TRUST_ANCHORS must name the trusted national CA certificate(s)")
         settings = cls(
             trust_anchors=anchors,
-            intermediates=_paths(config.get("IDP_ESIGN_INTERMEDIATES")),
-            crls=_paths(config.get("IDP_ESIGN_CRLS")),
-            ocsp_enabled=_bool(config.get("IDP_ESIGN_OCSP"), True),
-            ocsp_timeout=float(config.get("IDP_ESIGN_OCSP_TIMEOUT", 3.0)),
-            ocsp_soft_fail_with_crl=_bool(config.get("IDP_ESIGN_OCSP_SOFT_FAIL"), False),
-            require_revocation=_bool(config.get("IDP_ESIGN_REQUIRE_REVOCATION"), True),
-            signing_time_tolerance=float(config.get("IDP_ESIGN_SIGNING_TIME_TOLERANCE", 300)),
-            crl_reload_interval=float(config.get("IDP_ESIGN_CRL_RELOAD_SECONDS", 60)),
+            intermediates=_paths(get("INTERMEDIATES")),
+            crls=_paths(get("CRLS")),
+            ocsp_enabled=_bool(get("OCSP"), True),
+            ocsp_timeout=float(get("OCSP_TIMEOUT", 3.0)),
+            ocsp_soft_fail_with_crl=_bool(get("OCSP_SOFT_FAIL"), False),
+            require_revocation=_bool(get("REQUIRE_REVOCATION"), True),
+            signing_time_tolerance=float(get("SIGNING_TIME_TOLERANCE", 300)),
+            crl_reload_interval=float(get("CRL_RELOAD_SECONDS", 60)),
         )
         if not 0 < settings.ocsp_timeout <= 30:
             raise ValueError("IDP_ESIGN_OCSP_TIMEOUT must be between 0 and 30 seconds")

@@ -45,9 +45,21 @@ def test_settings_from_mapping(demo):
     assert settings.ocsp_enabled is False
 
 
-def test_pathsep_separated_lists(demo):
-    value = os.pathsep.join([str(demo / "crl" / "root.crl"), str(demo / "crl" / "issuing.crl")])
+@pytest.mark.parametrize("separator", [os.pathsep, ","])
+def test_separated_path_lists(demo, separator):
+    value = separator.join([str(demo / "crl" / "root.crl"), str(demo / "crl" / "issuing.crl")])
     assert len(settings_for(demo, IDP_ESIGN_CRLS=value).crls) == 2
+
+
+def test_unprefixed_keys_of_a_typed_settings_table(demo):
+    settings = EsignSettings.from_mapping({
+        "ESIGN_TRUST_ANCHORS": (str(demo / "ca" / "root.pem"),),
+        "ESIGN_CRLS": (str(demo / "crl"),),
+        "ESIGN_OCSP_TIMEOUT": 1.5,
+        "ESIGN_OCSP": False,
+    })
+    assert settings.crls == (str(demo / "crl"),)
+    assert (settings.ocsp_timeout, settings.ocsp_enabled) == (1.5, False)
 
 
 @pytest.mark.parametrize(
