@@ -49,6 +49,10 @@ async function decodeBags(pfx, password) {
   try {
     await safe.parseInternalValues({ safeContents: safe.safeContents.map(() => ({ password })) });
   } catch (err) {
+    if (!pfx.macData) {
+      // Without a MAC, a wrong password first shows up here.
+      throw new EsignClientError("bad_password", "the password is wrong or the file is damaged");
+    }
     throw new EsignClientError(
       "unsupported_pfx",
       "this key file uses an encryption this browser cannot open (re-export it with AES)",
