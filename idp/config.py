@@ -18,19 +18,6 @@ class ConfigError(ValueError):
     """A setting is missing, malformed or unsafe for the environment."""
 
 
-def _bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"not a boolean: {value!r}")
-
-
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -46,8 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", str, "sqlite:///var/idp.sqlite", "SQLAlchemy URL; `postgresql+psycopg://user@host/db` in production."),
     Setting("REDIS_URL", str, "", "Redis URL for short-lived state and rate limits; required when more than one instance runs."),
     Setting("REGISTRY_URL", str, "", "Base URL of the population register's JSON API; empty uses the embedded demo register (refused in production)."),
-    Setting("SECRET_KEY", str, "", "Secret for session cookies and CSRF tokens (32+ random bytes). Generated per start when empty (dev only).", secret=True),
-    Setting("KEY_ENCRYPTION_KEY", str, "", "Base64 Fernet key that encrypts signing keys at rest. Derived from SECRET_KEY when empty (dev only).", secret=True),
+    Setting("SECRET_KEY", str, "", "Secret for session cookies and CSRF tokens (32+ random bytes). Generated once and kept in the database when empty (dev only).", secret=True),
+    Setting("KEY_ENCRYPTION_KEY", str, "", "Base64 Fernet key that encrypts signing keys at rest. Generated once and kept in the database when empty (dev only).", secret=True),
     Setting("DEFAULT_LOCALE", str, "uz", "Default UI language: `uz`, `ru` or `en`."),
     Setting("SESSION_LIFETIME", int, 8 * 3600, "Login session lifetime in seconds (absolute)."),
     Setting("SESSION_IDLE_TIMEOUT", int, 30 * 60, "Login session idle timeout in seconds."),
@@ -63,7 +50,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAIRWISE_SALT", str, "", "Secret salt for pairwise subject identifiers. Generated and stored in the database when empty (dev only).", secret=True),
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
     Setting("DEMO_PORTAL_URL", str, "http://127.0.0.1:5001", "Where `idp demo` serves the demo relying party."),
-    Setting("SEED_DEMO", _bool, False, "Seed the demo register, people and clients on start (dev only)."),
     Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
 )
@@ -160,8 +146,6 @@ def _validate(s: Settings) -> None:
             problems.append("IDP_DATABASE_URL must point to PostgreSQL, not SQLite")
         if not v["REGISTRY_URL"]:
             problems.append("IDP_REGISTRY_URL must point to the population register")
-        if v["SEED_DEMO"]:
-            problems.append("IDP_SEED_DEMO is a development feature")
         if v["ARGON2_MEMORY_KIB"] < 19456:
             problems.append("IDP_ARGON2_MEMORY_KIB below the OWASP minimum of 19456")
         if problems:

@@ -17,13 +17,13 @@ def demo(host, port, portal_port, no_serve):
 
     issuer = os.environ.get("IDP_ISSUER") or f"http://{host}:{port}"
     portal_url = f"http://{host}:{portal_port}"
-    app = create_app({"issuer": issuer, "demo_portal_url": portal_url, "seed_demo": True})
+    app = create_app({"issuer": issuer, "demo_portal_url": portal_url})
     idp = app.extensions["idp"]
     upgrade(idp.db)
     with idp.db.transaction() as s:
         idp.keys.ensure(s)
         data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env)
-    app = create_app({"issuer": issuer, "demo_portal_url": portal_url, "seed_demo": True})  # secret now persisted
+    app = create_app({"issuer": issuer, "demo_portal_url": portal_url})  # secret now persisted
 
     click.echo(f"\nOneID demo\n  identity provider: {issuer}\n  demo portal:       {portal_url}\n"
                f"  discovery:         {issuer}/.well-known/openid-configuration\n  database:          {idp.settings.database_url}\n")

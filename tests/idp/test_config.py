@@ -10,8 +10,8 @@ def test_defaults_are_usable_for_development():
 
 
 def test_environment_variables_are_typed():
-    s = load_settings({"IDP_SESSION_LIFETIME": "60", "IDP_SEED_DEMO": "yes", "IDP_DEFAULT_LOCALE": "ru"})
-    assert s.session_lifetime == 60 and s.seed_demo is True and s.default_locale == "ru"
+    s = load_settings({"IDP_SESSION_LIFETIME": "60", "IDP_TRUSTED_PROXIES": "1", "IDP_DEFAULT_LOCALE": "ru"})
+    assert s.session_lifetime == 60 and s.trusted_proxies == 1 and s.default_locale == "ru"
 
 
 @pytest.mark.parametrize("env,message", [
