@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
     Setting("DEMO_PORTAL_URL", str, "http://127.0.0.1:5001", "Where `idp demo` serves the demo relying party."),
     Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
+    Setting("WEBAUTHN_RP_ID", str, "", "WebAuthn relying party ID for passkeys; default: the issuer's host name."),
+    Setting("WEBAUTHN_ORIGINS", str, "", "Comma-separated origins allowed in passkey ceremonies; default: the issuer's origin."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
 )
 
@@ -71,6 +73,14 @@ class Settings:
             return self.values[name.upper()]
         except KeyError:
             raise AttributeError(name) from None
+
+    @property
+    def webauthn_rp(self) -> tuple[str, tuple[str, ...]]:
+        """(RP ID, allowed origins) for passkeys."""
+        issuer = urlsplit(self.values["ISSUER"])
+        rp_id = self.values["WEBAUTHN_RP_ID"] or issuer.hostname or "localhost"
+        origins = tuple(o.strip() for o in self.values["WEBAUTHN_ORIGINS"].split(",") if o.strip())
+        return rp_id, origins or (f"{issuer.scheme}://{issuer.netloc}",)
 
     @property
     def production(self) -> bool:
