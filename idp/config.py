@@ -29,7 +29,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", str, "development", "`development`, `test` or `production`; production refuses dev defaults."),
-    Setting("ISSUER", str, "http://127.0.0.1:5000", "Public issuer URL (scheme, host, optional path); must be https in production."),
+    Setting("ISSUER", str, "http://localhost:5000", "Public issuer URL (scheme, host, optional path); must be https in production."),
     Setting("DATABASE_URL", str, "sqlite:///var/idp.sqlite", "SQLAlchemy URL; `postgresql+psycopg://user@host/db` in production."),
     Setting("REDIS_URL", str, "", "Redis URL for short-lived state and rate limits; required when more than one instance runs."),
     Setting("REGISTRY_URL", str, "", "Base URL of the population register's JSON API; empty uses the embedded demo register (refused in production)."),
@@ -49,7 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_TOKEN", str, "300/minute", "Flask-Limiter limits on token, introspection and revocation per client address."),
     Setting("PAIRWISE_SALT", str, "", "Secret salt for pairwise subject identifiers. Generated and stored in the database when empty (dev only).", secret=True),
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
-    Setting("DEMO_PORTAL_URL", str, "http://127.0.0.1:5001", "Where `idp demo` serves the demo relying party."),
+    Setting("DEMO_PORTAL_URL", str, "http://localhost:5001", "Where `idp demo` serves the demo relying party."),
     Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
     Setting("WEBAUTHN_RP_ID", str, "", "WebAuthn relying party ID for passkeys; default: the issuer's host name."),
     Setting("WEBAUTHN_ORIGINS", str, "", "Comma-separated origins allowed in passkey ceremonies; default: the issuer's origin."),

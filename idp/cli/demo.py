@@ -15,8 +15,10 @@ def demo(host, port, portal_port, no_serve):
     from idp.demo import seed
     from idp.migrate import upgrade
 
-    issuer = os.environ.get("IDP_ISSUER") or f"http://{host}:{port}"
-    portal_url = f"http://{host}:{portal_port}"
+    # Browsers accept "localhost" (not an IP address) as a passkey RP ID.
+    public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    issuer = os.environ.get("IDP_ISSUER") or f"http://{public_host}:{port}"
+    portal_url = f"http://{public_host}:{portal_port}"
     app = create_app({"issuer": issuer, "demo_portal_url": portal_url})
     idp = app.extensions["idp"]
     upgrade(idp.db)

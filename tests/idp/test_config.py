@@ -55,3 +55,10 @@ def test_embedded_register_refused_in_production():
 def test_reference_lists_every_setting():
     table = reference_markdown()
     assert "`IDP_ISSUER`" in table and "`IDP_DATABASE_URL`" in table and "`IDP_REDIS_URL`" in table
+
+
+def test_readme_configuration_table_is_current():
+    import pathlib
+
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    assert reference_markdown() in readme, "run `idp config --markdown` and paste it into README.md"
