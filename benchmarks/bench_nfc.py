@@ -89,7 +89,7 @@ def main() -> None:
 
         counts = []
 
-        def read(passport=passport, nonce=nonce):
+        def read(passport=passport, nonce=nonce, counts=counts):
             transport = SoftwareChip(passport).transport()
             read_passport(transport, passport.document_key, nonce=nonce)
             counts.append(transport.sent)

@@ -11,12 +11,20 @@ The enrollment server needs one call::
 
 __version__ = "0.1.0"
 
-from .errors import (ActiveAuthError, NfcError, ParseError, PassiveAuthError,  # noqa: E402
-                     ProtocolError, TestMaterialRefused, TrustStoreError, UploadFormatError,
-                     VerificationError)
+from .errors import (  # noqa: E402
+                     ActiveAuthError,
+                     NfcError,
+                     ParseError,
+                     PassiveAuthError,
+                     ProtocolError,
+                     TestMaterialRefused,
+                     TrustStoreError,
+                     UploadFormatError,
+                     VerificationError,
+)
 from .lds.face import FaceImage  # noqa: E402
 from .mrz import MRZ, DocumentKey, check_digit, parse_mrz  # noqa: E402
-from .report import ChipReport, Check, DocumentData  # noqa: E402
+from .report import Check, ChipReport, DocumentData  # noqa: E402
 from .trust import CscaDirectory, TrustStore  # noqa: E402
 from .upload import ChipUpload, encode_upload, parse_upload, verify_chip_upload  # noqa: E402
 from .verify import ChipData, VerificationPolicy, verify_chip  # noqa: E402

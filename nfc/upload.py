@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import UploadFormatError
 from .mrz import MRZ, DocumentKey
-from .report import FAIL, PASS, ChipReport, Check
+from .report import FAIL, PASS, Check, ChipReport
 from .trust.store import TrustStore
 from .verify import DEFAULT_POLICY, ChipData, VerificationPolicy, verify_chip
 

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import passive
 from .active import verify_active_authentication
 from .countries import alpha2
+from .document import document_data
 from .errors import NfcError
-from .lds import (DG14, DG15, SOD, parse_com, parse_dg1, parse_dg11, parse_dg12, parse_dg14,
-                  parse_dg15, parse_dg2, parse_sod)
+from .lds import DG14, DG15, SOD, parse_com, parse_dg1, parse_dg2, parse_dg14, parse_dg15, parse_sod
 from .lds.dg1 import DG1
 from .mrz import MRZ, DocumentKey, parse_mrz
 from .pki.certs import Certificate
 from .pki.keys import key_description
-from .report import (FAIL, PASS, SKIPPED, WARNING, ChipAuthenticationSummary, ChipReport,
-                     Check, DocumentData)
+from .report import FAIL, PASS, SKIPPED, WARNING, Check, ChipAuthenticationSummary, ChipReport
 from .trust.store import TrustStore
 
 FILE_NAMES = ("EF.COM", "EF.SOD", *(f"DG{n}" for n in range(1, 17)))
@@ -38,7 +37,8 @@ class ChipData:
     nonce: bytes | None = None  # the nonce the reader sent to the chip
 
     def data_groups(self) -> dict[int, bytes]:
-        return {int(name[2:]): raw for name, raw in self.files.items() if name.startswith("DG")}
+        return {int(name[2:]): raw for name, raw in self.files.items()
+                if name in FILE_NAMES and name.startswith("DG")}
 
     def __repr__(self) -> str:
         return f"ChipData(files={sorted(self.files)}, aa={'yes' if self.aa_signature else 'no'})"
@@ -139,7 +139,7 @@ def verify_chip(chip: ChipData, *, trust_store: TrustStore, expected_nonce: byte
             parse_com(files["EF.COM"])
         except NfcError as exc:
             checks.add("ef_com", WARNING, exc.code)
-    document = _document(dg1, files) if dg1 is not None else None
+    document = document_data(dg1, files, today=now.date()) if dg1 is not None else None
     return ChipReport(tuple(checks.items), document=document,
                       portrait=dg2.portrait if dg2 is not None else None, **meta)
 
@@ -270,38 +270,3 @@ def _chip_auth(checks: _Checks, dg14: DG14 | None, meta: dict) -> None:
     # an uploaded data set cannot show that, so it is reported, not verified.
     code = "ca_not_verifiable_offline" if dg14.chip_authentication_keys else "ca_not_supported"
     checks.add("chip_authentication", SKIPPED, code)
-
-
-def _date(value: str | None, fmt: str = "%Y%m%d") -> _dt.date | None:
-    if not value:
-        return None
-    try:
-        return _dt.datetime.strptime(value, fmt).date()
-    except ValueError:
-        return None
-
-
-def _document(dg1: DG1, files: dict[str, bytes]) -> DocumentData:
-    mrz = dg1.mrz
-    dg11 = dg12 = None
-    try:
-        dg11 = parse_dg11(files["DG11"]) if "DG11" in files else None
-    except NfcError:
-        dg11 = None
-    try:
-        dg12 = parse_dg12(files["DG12"]) if "DG12" in files else None
-    except NfcError:
-        dg12 = None
-    personal = dg11.get("personal_number") if dg11 else None
-    return DocumentData(
-        document_code=mrz.document_code, issuing_state=mrz.issuing_state,
-        document_number=mrz.document_number, surname=mrz.surname,
-        given_names=mrz.given_names, nationality=mrz.nationality, sex=mrz.sex,
-        date_of_birth=mrz.birth_date(), date_of_expiry=mrz.expiry_date(),
-        mrz_format=mrz.format, mrz_optional_data=mrz.optional_data,
-        personal_number=personal or (mrz.optional_data or None),
-        full_name=dg11.get("full_name") if dg11 else None,
-        place_of_birth=dg11.get("place_of_birth") if dg11 else None,
-        date_of_issue=_date(dg12.get("date_of_issue")) if dg12 else None,
-        issuing_authority=dg12.get("issuing_authority") if dg12 else None,
-    )

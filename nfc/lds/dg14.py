@@ -8,9 +8,20 @@ from dataclasses import dataclass, field
 from asn1crypto import core
 
 from .. import tlv
-from ..asn1 import (CA_PROTOCOLS, ECDSA_PLAIN_HASHES, OID_AA_PROTOCOL, OID_CA_PREFIX,
-                    OID_PACE_PREFIX, OID_PK_DH, OID_PK_ECDH, OID_TA,
-                    ActiveAuthenticationInfo, SecurityInfos, guarded, load)
+from ..asn1 import (
+    CA_PROTOCOLS,
+    ECDSA_PLAIN_HASHES,
+    OID_AA_PROTOCOL,
+    OID_CA_PREFIX,
+    OID_PACE_PREFIX,
+    OID_PK_DH,
+    OID_PK_ECDH,
+    OID_TA,
+    ActiveAuthenticationInfo,
+    SecurityInfos,
+    guarded,
+    load,
+)
 from ..errors import LDSError, NfcError
 from ..pki.keys import key_description, load_public_key
 from .files import data_group

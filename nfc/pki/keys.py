@@ -4,14 +4,13 @@ explicit parameters."""
 
 from __future__ import annotations
 
+from asn1crypto import keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from asn1crypto import keys
-
 from ..asn1 import load
 from ..errors import CertificateError, NfcError, UnsupportedAlgorithm
-from .curves import NAMED_CURVE_OIDS, BY_NAME, by_curve, match_explicit
+from .curves import BY_NAME, NAMED_CURVE_OIDS, by_curve, match_explicit
 
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 

@@ -4,11 +4,10 @@ signatures, on NIST and brainpool curves."""
 
 from __future__ import annotations
 
+from asn1crypto import algos
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
-
-from asn1crypto import algos
 
 from ..asn1 import ECDSA_PLAIN_HASHES, guarded, load
 from ..errors import NfcError, SignatureError, UnsupportedAlgorithm

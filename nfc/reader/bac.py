@@ -15,8 +15,16 @@ from dataclasses import dataclass
 from ..errors import AccessDenied
 from ..mrz import DocumentKey
 from .apdu import CommandAPDU, ResponseAPDU
-from .cipher import (ENC_COUNTER, MAC_COUNTER, bac_seed, kdf_3des, pad,
-                     retail_mac, tdes_decrypt, tdes_encrypt)
+from .cipher import (
+    ENC_COUNTER,
+    MAC_COUNTER,
+    bac_seed,
+    kdf_3des,
+    pad,
+    retail_mac,
+    tdes_decrypt,
+    tdes_encrypt,
+)
 from .sm import SecureMessaging
 
 
@@ -64,7 +72,7 @@ def open_chip_response(keys: BACKeys, response: bytes, rnd_ic: bytes,
 
 def session_keys(k_ifd: bytes, k_ic: bytes) -> tuple[bytes, bytes]:
     """KSenc and KSmac from K.IFD xor K.IC (section 9.7.1)."""
-    seed = bytes(a ^ b for a, b in zip(k_ifd, k_ic))
+    seed = bytes(a ^ b for a, b in zip(k_ifd, k_ic, strict=True))
     return kdf_3des(seed, ENC_COUNTER), kdf_3des(seed, MAC_COUNTER)
 
 

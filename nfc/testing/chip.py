@@ -12,11 +12,22 @@ from .. import tlv
 from ..env import refuse_in_production
 from ..errors import AccessDenied, NfcError
 from ..lds import BY_NAME, EMRTD_AID
-from ..reader.apdu import (SW_CLA_NOT_SUPPORTED, SW_CONDITIONS_NOT_SATISFIED, SW_END_OF_FILE,
-                           SW_FILE_NOT_FOUND, SW_INS_NOT_SUPPORTED, SW_OK,
-                           SW_SECURITY_NOT_SATISFIED, SW_SM_INCORRECT, SW_UNKNOWN,
-                           SW_WRONG_DATA, SW_WRONG_LENGTH, SW_WRONG_P1P2, SW_AUTH_FAILED,
-                           CommandAPDU)
+from ..reader.apdu import (
+    SW_AUTH_FAILED,
+    SW_CLA_NOT_SUPPORTED,
+    SW_CONDITIONS_NOT_SATISFIED,
+    SW_END_OF_FILE,
+    SW_FILE_NOT_FOUND,
+    SW_INS_NOT_SUPPORTED,
+    SW_OK,
+    SW_SECURITY_NOT_SATISFIED,
+    SW_SM_INCORRECT,
+    SW_UNKNOWN,
+    SW_WRONG_DATA,
+    SW_WRONG_LENGTH,
+    SW_WRONG_P1P2,
+    CommandAPDU,
+)
 from ..reader.bac import chip_respond, derive_bac_keys, initial_ssc, session_keys
 from ..reader.sm import SecureMessaging
 from ..reader.transport import LocalTransport

@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..env import refuse_in_production
 from ..errors import TestMaterialRefused
-from ..lds import encode_com, encode_details, encode_dg1, encode_dg14, encode_dg15, encode_dg2
-from ..lds.face import jpeg_dimensions, sniff_format, JPEG
+from ..lds import encode_com, encode_details, encode_dg1, encode_dg2, encode_dg14, encode_dg15
+from ..lds.face import JPEG, jpeg_dimensions, sniff_format
 from ..mrz import DocumentKey, build_td3, format_mrz_date
 from ..pki.keys import spki_der
 from .keys import PrivateKey, generate_key, load_private_pem, private_pem

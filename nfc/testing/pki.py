@@ -154,9 +154,10 @@ class TestPKI:
                     signer: Issued | None = None) -> bytes:
         """A CMS CSCA master list (Part 12 section 9) signed by a master list
         signer this CSCA issues."""
-        from .sod import build_signed_data
-        from ..asn1 import OID_CSCA_MASTER_LIST, CscaMasterList
         from asn1crypto import core
+
+        from ..asn1 import OID_CSCA_MASTER_LIST, CscaMasterList
+        from .sod import build_signed_data
 
         now = _now()
         signer = signer or self.issue(f"Master List Signer {self.country} TEST", "ec-p256",

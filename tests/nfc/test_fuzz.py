@@ -12,11 +12,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nfc import ChipData, parse_mrz, parse_upload, verify_chip
-from nfc import tlv
+from nfc import ChipData, parse_mrz, parse_upload, tlv, verify_chip
 from nfc.errors import NfcError
-from nfc.lds import (parse_com, parse_dg1, parse_dg2, parse_dg11, parse_dg12, parse_dg14,
-                     parse_dg15, parse_sod)
+from nfc.lds import (
+    parse_com,
+    parse_dg1,
+    parse_dg2,
+    parse_dg11,
+    parse_dg12,
+    parse_dg14,
+    parse_dg15,
+    parse_sod,
+)
 from nfc.pki.certs import load_certificate, load_crl
 from nfc.reader.apdu import CommandAPDU
 from nfc.reader.sm import SecureMessaging

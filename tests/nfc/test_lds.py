@@ -10,9 +10,22 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from nfc import tlv
 from nfc.errors import BiometricError, LDSError, NfcError
-from nfc.lds import (encode_com, encode_details, encode_dg1, encode_dg14, encode_dg2,
-                     encode_dg15, parse_com, parse_dg1, parse_dg11, parse_dg12, parse_dg14,
-                     parse_dg15, parse_dg2, parse_sod)
+from nfc.lds import (
+    encode_com,
+    encode_details,
+    encode_dg1,
+    encode_dg2,
+    encode_dg14,
+    encode_dg15,
+    parse_com,
+    parse_dg1,
+    parse_dg2,
+    parse_dg11,
+    parse_dg12,
+    parse_dg14,
+    parse_dg15,
+    parse_sod,
+)
 from nfc.lds.face import jpeg_dimensions
 from nfc.pki.keys import spki_der
 from nfc.testing.keys import generate_key

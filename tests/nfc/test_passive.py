@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from nfc import ChipData, VerificationPolicy, verify_chip
-from nfc.testing import (Identity, TestPKI, aa_sign, make_passport, resign, tampered,
-                         trust_store_for)
+from nfc.testing import Identity, TestPKI, aa_sign, make_passport, resign, tampered, trust_store_for
 from nfc.testing.tamper import VARIANTS
 
 

@@ -10,7 +10,7 @@ import types
 import pytest
 
 from nfc import DocumentKey, verify_chip
-from nfc.errors import AccessDenied, SecureMessagingError, TransportError
+from nfc.errors import AccessDenied, SecureMessagingError, StatusWordError, TransportError
 from nfc.reader.apdu import CommandAPDU
 from nfc.reader.passport_reader import PassportReader, read_passport
 from nfc.reader.transport import LocalTransport
@@ -38,8 +38,9 @@ def test_ecdsa_chip_read_and_verified(ec_passport, store, identity):
 
 
 def test_large_dg2_is_read_past_offset_32767(pki, store):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     big = io.BytesIO()
     Image.effect_noise((400, 300), 80).convert("RGB").save(big, "JPEG", quality=95)
@@ -85,8 +86,9 @@ def test_unprotected_command_after_bac_ends_the_session(passport):
     reader.authenticate(passport.document_key)
     raw = reader.transport.transmit(bytes.fromhex("00A4020C02011E"))
     assert raw[-2:] == b"\x69\x88"
-    with pytest.raises(Exception):
+    with pytest.raises(StatusWordError) as err:
         reader.read_file("EF.COM")
+    assert err.value.sw == 0x6985  # no secure messaging session any more
 
 
 def test_aa_answer_is_bound_to_the_nonce(passport, store):
@@ -163,3 +165,12 @@ def test_pcsc_without_pyscard_is_a_transport_error(monkeypatch):
 
     with pytest.raises(TransportError):
         PcscTransport()
+
+
+def test_bare_error_status_is_accepted_but_bare_success_is_not():
+    from nfc.reader.sm import SecureMessaging
+
+    sm = SecureMessaging(bytes(16), bytes(range(16)), bytes(8))
+    assert sm.unprotect(bytes.fromhex("6A82")).sw == 0x6A82  # file not found, unprotected
+    with pytest.raises(SecureMessagingError):
+        sm.unprotect(bytes.fromhex("9000"))  # success must carry a MAC

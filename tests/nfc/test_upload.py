@@ -9,8 +9,14 @@ import os
 
 import pytest
 
-from nfc import ChipData, DocumentKey, UploadFormatError, encode_upload, parse_upload, \
-    verify_chip_upload
+from nfc import (
+    ChipData,
+    DocumentKey,
+    UploadFormatError,
+    encode_upload,
+    parse_upload,
+    verify_chip_upload,
+)
 from nfc.reader.passport_reader import read_passport
 from nfc.testing.chip import SoftwareChip
 

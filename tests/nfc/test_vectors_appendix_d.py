@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from nfc.mrz import DocumentKey
 from nfc.reader.apdu import CommandAPDU
-from nfc.reader.bac import (derive_bac_keys, external_authenticate_data, initial_ssc,
-                            open_chip_response, session_keys)
+from nfc.reader.bac import (
+    derive_bac_keys,
+    external_authenticate_data,
+    initial_ssc,
+    open_chip_response,
+    session_keys,
+)
 from nfc.reader.cipher import bac_seed
 from nfc.reader.sm import SecureMessaging
 
