@@ -25,10 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from idp.esign import CrlStore, TrustStore, verify_signed_challenge  # noqa: E402
-from idp.esign.algorithms import _load_key  # noqa: E402
-from idp.esign.certinfo import name_key, read_certificate  # noqa: E402
-from idp.esign.chain import _signed_by  # noqa: E402
-from idp.esign.crl import _crl_signed_by  # noqa: E402
+from idp.esign.caches import clear_caches  # noqa: E402
 from idp.esign.pki import make_ca, make_crl, make_person, new_key  # noqa: E402
 from idp.esign.signing import KeyFile, sign_challenge  # noqa: E402
 
@@ -45,14 +42,6 @@ def setup(kind: str):
     trust = TrustStore([root.certificate])
     cms = sign_challenge(CHALLENGE, KeyFile(holder.key, holder.certificate, (issuing.certificate,)))
     return cms, trust, crls
-
-
-def clear_caches() -> None:
-    _signed_by.cache_clear()
-    _crl_signed_by.cache_clear()
-    _load_key.cache_clear()
-    read_certificate.cache_clear()
-    name_key.cache_clear()
 
 
 def rate(cms, trust, crls, seconds: float, cold: bool) -> tuple[float, float]:

@@ -90,3 +90,12 @@ def test_result_is_safe_to_log(sign, verify):
         for secret in ("30912820230035", "301234567", "TOSHMATOV", "BOBUR", "DEMO TEXTILE"):
             assert secret not in text
     assert result.log_fields()["certificate_serial"] == result.certificate_serial
+
+
+def test_same_result_with_and_without_caches(sign, verify):
+    from idp.esign.caches import clear_caches
+
+    cms = sign("legal-rsa")
+    warm = verify(cms)
+    clear_caches()
+    assert verify(cms) == warm
