@@ -4,6 +4,7 @@ Pure library code (no Flask, no database). See docs/esign.md.
 """
 
 from .algorithms import DEFAULT_REGISTRY, SignatureInput, SignatureRegistry, default_registry
+from .caches import clear_caches
 from .cms import decode_cms
 from .config import EsignSettings, EsignVerifier
 from .crl import CrlStore
@@ -64,6 +65,7 @@ __all__ = [
     "TrustStore",
     "UnsupportedAlgorithmError",
     "UntrustedIssuerError",
+    "clear_caches",
     "decode_cms",
     "default_registry",
     "urllib_fetcher",
