@@ -16,7 +16,8 @@ from .errors import ActiveAuthError, NfcError
 from .iso9796 import verify_rsa
 from .lds.dg14 import DG14
 from .lds.dg15 import DG15
-from .pki.signatures import hash_algorithm, plain_to_der
+from .pki.ecmath import RawECPublicKey
+from .pki.signatures import digest, hash_algorithm, plain_to_der, split_plain
 
 NONCE_LENGTH = 8
 
@@ -37,19 +38,24 @@ def verify_active_authentication(dg15: DG15, signature: bytes, *, expected_nonce
         numbers = key.public_numbers()
         recovered = verify_rsa(numbers.n, numbers.e, signature, expected_nonce)
         return f"RSA-{key.key_size} ISO/IEC 9796-2 {recovered.hash_name}"
-    if isinstance(key, ec.EllipticCurvePublicKey):
+    if isinstance(key, (ec.EllipticCurvePublicKey, RawECPublicKey)):
         hash_name = dg14.aa_hash if dg14 is not None else None
         if hash_name is None:
             raise ActiveAuthError("ECDSA Active Authentication needs ActiveAuthenticationInfo "
                                   "in DG14", code="aa_info_missing")
         try:
-            der = plain_to_der(signature, key)
-            key.verify(der, expected_nonce, ec.ECDSA(hash_algorithm(hash_name)))
+            if isinstance(key, RawECPublicKey):
+                r, s = split_plain(signature, key.key_size)
+                key.verify_digest(digest(hash_name, expected_nonce), r, s)
+            else:
+                der = plain_to_der(signature, key)
+                key.verify(der, expected_nonce, ec.ECDSA(hash_algorithm(hash_name)))
         except InvalidSignature:
             raise ActiveAuthError("ECDSA signature does not verify",
                                   code="aa_signature_invalid") from None
         except NfcError as exc:
             raise ActiveAuthError(f"ECDSA signature malformed: {exc}",
                                   code="aa_signature_invalid") from exc
-        return f"ECDSA {type(key.curve).__name__} {hash_name}"
+        curve = key.curve_params.name if isinstance(key, RawECPublicKey) else type(key.curve).__name__
+        return f"ECDSA {curve} {hash_name}"
     raise ActiveAuthError("unsupported Active Authentication key", code="aa_unsupported_key")

@@ -22,7 +22,7 @@ from ..asn1 import (
     guarded,
     load,
 )
-from ..errors import LDSError, NfcError
+from ..errors import LDSError, NfcError, UnsupportedAlgorithm
 from ..pki.keys import key_description, load_public_key
 from .files import data_group
 
@@ -84,8 +84,11 @@ def parse_dg14(data: bytes) -> DG14:
                     spki = required.dump()
                     key_id = _int(optional) if optional.native is not None else None
                     if oid == OID_PK_ECDH:
-                        algorithm = key_description(load_public_key(spki))
                         name = "id-PK-ECDH"
+                        try:
+                            algorithm = key_description(load_public_key(spki))
+                        except UnsupportedAlgorithm:  # reported, never used here
+                            algorithm = "EC-unsupported-curve"
                     else:
                         algorithm, name = "DH", "id-PK-DH"
                     keys.append(ChipAuthenticationPublicKey(name, spki, key_id, algorithm))

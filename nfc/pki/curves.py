@@ -4,7 +4,9 @@ parameters.
 Many issued certificates, DG14 and DG15 keys carry explicit parameters
 (BSI TR-03111 style) instead of a named-curve OID. The cryptography library
 only accepts named curves, so explicit parameters are matched against this
-table (prime, coefficients, base point and order must all agree).
+table (prime, coefficients, base point and order must all agree). Brainpool
+curves that cryptography lacks (192, 224 and 320 bits, used by older
+passports) are verified with the pure-Python arithmetic of nfc.pki.ecmath.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from ..errors import UnsupportedAlgorithm
 
 
 @dataclass(frozen=True)
@@ -23,9 +27,12 @@ class _Curve:
     gx: int
     gy: int
     n: int
+    backend: bool = True  # False: cryptography lacks it; nfc.pki.ecmath serves it
 
     @property
     def curve(self) -> ec.EllipticCurve:
+        if not self.backend:
+            raise UnsupportedAlgorithm(f"{self.name} is handled by nfc.pki.ecmath only")
         return getattr(ec, self.name)()
 
     @property
@@ -90,6 +97,27 @@ CURVES = (
            0x81AEE4BDD82ED9645A21322E9C4C6A9385ED9F70B5D916C1B43B62EEF4D0098EFF3B1F78E2D0D48D50D1687B93B97D5F7C6D5047406A5E688B352209BCB9F822,
            0x7DDE385D566332ECC0EABFA9CF7822FDF209F70024A57B1AA000C55B881F8111B2DCDE494A5F485E5BCA4BD88A2763AED1CA2B2FA8F0540678CD1E0F3AD80892,
            0xAADD9DB8DBE9C48B3FD4E6AE33C9FC07CB308DB3B3C9D20ED6639CCA70330870553E5C414CA92619418661197FAC10471DB1D381085DDADDB58796829CA90069),
+    _Curve("BrainpoolP192R1",
+           0xC302F41D932A36CDA7A3463093D18DB78FCE476DE1A86297,
+           0x6A91174076B1E0E19C39C031FE8685C1CAE040E5C69A28EF,
+           0x469A28EF7C28CCA3DC721D044F4496BCCA7EF4146FBF25C9,
+           0xC0A0647EAAB6A48753B033C56CB0F0900A2F5C4853375FD6,
+           0x14B690866ABD5BB88B5F4828C1490002E6773FA2FA299B8F,
+           0xC302F41D932A36CDA7A3462F9E9E916B5BE8F1029AC4ACC1, backend=False),
+    _Curve("BrainpoolP224R1",
+           0xD7C134AA264366862A18302575D1D787B09F075797DA89F57EC8C0FF,
+           0x68A5E62CA9CE6C1C299803A6C1530B514E182AD8B0042A59CAD29F43,
+           0x2580F63CCFE44138870713B1A92369E33E2135D266DBB372386C400B,
+           0xD9029AD2C7E5CF4340823B2A87DC68C9E4CE3174C1E6EFDEE12C07D,
+           0x58AA56F772C0726F24C6B89E4ECDAC24354B9E99CAA3F6D3761402CD,
+           0xD7C134AA264366862A18302575D0FB98D116BC4B6DDEBCA3A5A7939F, backend=False),
+    _Curve("BrainpoolP320R1",
+           0xD35E472036BC4FB7E13C785ED201E065F98FCFA6F6F40DEF4F92B9EC7893EC28FCD412B1F1B32E27,
+           0x3EE30B568FBAB0F883CCEBD46D3F3BB8A2A73513F5EB79DA66190EB085FFA9F492F375A97D860EB4,
+           0x520883949DFDBC42D3AD198640688A6FE13F41349554B49ACC31DCCD884539816F5EB4AC8FB1F1A6,
+           0x43BD7E9AFB53D8B85289BCC48EE5BFE6F20137D10A087EB6E7871E2A10A599C710AF8D0D39E20611,
+           0x14FDD05545EC1CC8AB4093247F77275E0743FFED117182EAA9C77877AAAC6AC7D35245D1692E8EE1,
+           0xD35E472036BC4FB7E13C785ED201E065F98FCFA5B68F12A32D482EC7EE8658E98691555B44C59311, backend=False),
 )
 
 NAMED_CURVE_OIDS = {
@@ -98,7 +126,10 @@ NAMED_CURVE_OIDS = {
     "1.2.840.10045.3.1.7": "SECP256R1",
     "1.3.132.0.34": "SECP384R1",
     "1.3.132.0.35": "SECP521R1",
+    "1.3.36.3.3.2.8.1.1.3": "BrainpoolP192R1",
+    "1.3.36.3.3.2.8.1.1.5": "BrainpoolP224R1",
     "1.3.36.3.3.2.8.1.1.7": "BrainpoolP256R1",
+    "1.3.36.3.3.2.8.1.1.9": "BrainpoolP320R1",
     "1.3.36.3.3.2.8.1.1.11": "BrainpoolP384R1",
     "1.3.36.3.3.2.8.1.1.13": "BrainpoolP512R1",
 }

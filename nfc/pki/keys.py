@@ -11,8 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from ..asn1 import load
 from ..errors import CertificateError, NfcError, UnsupportedAlgorithm
 from .curves import BY_NAME, NAMED_CURVE_OIDS, by_curve, match_explicit
+from .ecmath import RawECPublicKey, decode_point
 
-PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey | RawECPublicKey
 
 MIN_RSA_BITS = 1024
 MAX_RSA_BITS = 8192
@@ -70,6 +71,8 @@ def _decode(spki: keys.PublicKeyInfo) -> PublicKey:
         if not bits or bits[0] != 0:
             raise CertificateError("EC public key bit string has unused bits")
         point = bits[1:]
+        if not curve.backend:
+            return RawECPublicKey(curve, decode_point(curve, point))
         try:
             return ec.EllipticCurvePublicKey.from_encoded_point(curve.curve, point)
         except ValueError:
@@ -92,6 +95,8 @@ def key_description(key: PublicKey) -> str:
     """Algorithm and size, for reports (e.g. 'RSA-2048', 'EC-BrainpoolP256R1')."""
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA-{key.key_size}"
+    if isinstance(key, RawECPublicKey):
+        return f"EC-{key.curve_params.name}"
     return f"EC-{type(key.curve).__name__}"
 
 

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from ..asn1 import ECDSA_PLAIN_HASHES, guarded, load
 from ..errors import NfcError, SignatureError, UnsupportedAlgorithm
+from .ecmath import RawECPublicKey
 from .keys import PublicKey
 
 HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -114,6 +115,16 @@ def _verify(key, oid, params_der, signature, data, digest_algorithm) -> None:
         key.verify(signature, data, pad, algo)
         return
     if oid in _ECDSA_DER or oid == EC_PUBLIC_KEY or oid in ECDSA_PLAIN_HASHES:
+        if isinstance(key, RawECPublicKey):
+            name = _ECDSA_DER.get(oid) or ECDSA_PLAIN_HASHES.get(oid) or digest_algorithm
+            if not name:
+                raise UnsupportedAlgorithm("ECDSA signature without a digest algorithm")
+            if oid in ECDSA_PLAIN_HASHES:
+                r, s = split_plain(signature, key.key_size)
+            else:
+                r, s = utils.decode_dss_signature(signature)
+            key.verify_digest(digest(name, data), r, s)
+            return
         if not isinstance(key, ec.EllipticCurvePublicKey):
             raise SignatureError("ECDSA signature algorithm with a non-EC key")
         name = _ECDSA_DER.get(oid) or ECDSA_PLAIN_HASHES.get(oid) or digest_algorithm
@@ -126,14 +137,17 @@ def _verify(key, oid, params_der, signature, data, digest_algorithm) -> None:
     raise UnsupportedAlgorithm(f"signature algorithm {oid} is not supported")
 
 
-def plain_to_der(signature: bytes, key: ec.EllipticCurvePublicKey) -> bytes:
-    """r || s (BSI TR-03111 section 5.2.1) to a DER ECDSA-Sig-Value."""
-    size = (key.curve.key_size + 7) // 8
+def split_plain(signature: bytes, key_bits: int) -> tuple[int, int]:
+    """r and s of a plain r || s signature (BSI TR-03111 section 5.2.1)."""
+    size = (key_bits + 7) // 8
     if len(signature) != 2 * size:
         raise SignatureError("plain ECDSA signature has the wrong length")
-    r = int.from_bytes(signature[:size], "big")
-    s = int.from_bytes(signature[size:], "big")
-    return utils.encode_dss_signature(r, s)
+    return int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
+
+
+def plain_to_der(signature: bytes, key: ec.EllipticCurvePublicKey) -> bytes:
+    """r || s to a DER ECDSA-Sig-Value."""
+    return utils.encode_dss_signature(*split_plain(signature, key.curve.key_size))
 
 
 def der_to_plain(signature: bytes, key: ec.EllipticCurvePublicKey) -> bytes:
