@@ -186,5 +186,7 @@ def test_curve_table_constants_are_consistent():
 
     for c in CURVES:
         assert (c.gy ** 2 - (c.gx ** 3 + c.a * c.gx + c.b)) % c.p == 0
+        if not c.backend:
+            continue
         nums = ec.generate_private_key(c.curve).public_key().public_numbers()
         assert (nums.y ** 2 - (nums.x ** 3 + c.a * nums.x + c.b)) % c.p == 0
