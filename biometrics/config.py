@@ -59,6 +59,7 @@ class BiometricsSettings:
     min_face_px: int = 80
     min_reference_face_px: int = 40
     secondary_face_ratio: float = 0.5
+    secondary_face_min_score: float = 0.5
     min_sharpness: float = 60.0
     min_brightness: float = 45.0
     max_brightness: float = 215.0

@@ -129,3 +129,20 @@ def captured(images, *, fps: float = 10.0, start_ms: float = 0.0, seed: int = 0,
     rng = np.random.default_rng(seed)
     return [CapturedFrame(start_ms + i * 1000.0 / fps, encode(sensor_noise(img, rng), quality=quality))
             for i, img in enumerate(images)]
+
+
+def noise_frames(count: int = 12, fps: float = 10.0, seed: int = 1):
+    """Decodable frames without a face, for flows that never look at faces."""
+    rng = np.random.default_rng(seed)
+    return captured([rng.integers(0, 255, (96, 128, 3), dtype=np.uint8) for _ in range(count)],
+                    fps=fps, seed=seed)
+
+
+class Clock:
+    """A settable clock for deadlines."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

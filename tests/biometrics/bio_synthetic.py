@@ -125,10 +125,55 @@ def rendered(base_rgb: np.ndarray, base_points: np.ndarray, face: SyntheticFace,
     anchors = np.array([[0, 0], [rw / 2, 0], [rw - 1, 0], [rw - 1, rh / 2], [rw - 1, rh - 1],
                         [rw / 2, rh - 1], [0, rh - 1], [0, rh / 2]], dtype=float)
     offset = np.array([left, top], dtype=float)
-    transform = PiecewiseAffineTransform()
     # warp() maps output coordinates to input coordinates: posed -> measured.
-    transform.estimate(np.vstack([target - offset, anchors]), np.vstack([base_points - offset, anchors]))
+    src, dst = np.vstack([target - offset, anchors]), np.vstack([base_points - offset, anchors])
+    if hasattr(PiecewiseAffineTransform, "from_estimate"):
+        transform = PiecewiseAffineTransform.from_estimate(src, dst)
+    else:  # scikit-image before 0.26
+        transform = PiecewiseAffineTransform()
+        transform.estimate(src, dst)
+    assert transform, "piecewise affine estimation failed"
     moved = warp(region, transform, output_shape=(rh, rw), preserve_range=True).astype(np.uint8)
     out = base_rgb.copy()
     out[top:bottom, left:right] = moved
     return out, target
+
+
+def blend(a: Pose, b: Pose, t: float) -> Pose:
+    """A pose part of the way (t in [0, 1]) from `a` to `b`."""
+    mix = lambda x, y: x + (y - x) * t  # noqa: E731
+    return Pose(yaw=mix(a.yaw, b.yaw), pitch=mix(a.pitch, b.pitch),
+                eyes_closed=mix(a.eyes_closed, b.eyes_closed), mouth_open=mix(a.mouth_open, b.mouth_open),
+                smile=mix(a.smile, b.smile),
+                shift=(mix(a.shift[0], b.shift[0]), mix(a.shift[1], b.shift[1])))
+
+
+def performing(*actions: str, neutral: Pose = NEUTRAL, lead: int = 5, hold: int = 2, rest: int = 2) -> list[Pose]:
+    """Poses of someone doing `actions` one after another: a neutral start,
+    then for each action a half-way frame, `hold` frames at the peak, a
+    half-way frame back and `rest` neutral frames."""
+    poses = [neutral] * lead
+    for name in actions:
+        peak = PEAK[name]
+        target = Pose(yaw=neutral.yaw + peak.yaw, pitch=neutral.pitch, eyes_closed=peak.eyes_closed,
+                      mouth_open=peak.mouth_open, smile=peak.smile, shift=neutral.shift)
+        if name == "blink":  # a blink is too quick for a half-way frame
+            poses += [target] * hold + [neutral] * rest
+        else:
+            poses += [blend(neutral, target, 0.5)] + [target] * hold + [blend(neutral, target, 0.5)]
+            poses += [neutral] * rest
+    return poses
+
+
+def landmark_frames(face: SyntheticFace, poses, *, fps: float = 10.0, start_s: float = 0.0, size=(480, 640)):
+    """Frame analyses carrying only landmarks and geometry, for the state
+    machine and the landmark checks."""
+    from biometrics.geometry import measure
+    from biometrics.liveness.analysis import FrameAnalysis
+
+    frames = []
+    for i, pose in enumerate(poses):
+        points = face.landmarks(pose)
+        frames.append(FrameAnalysis(index=i, timestamp_s=start_s + i / fps, face_count=1,
+                                    geometry=measure(points, size), landmarks=points))
+    return frames

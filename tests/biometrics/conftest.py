@@ -6,12 +6,19 @@ expensive result is computed once per test session.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import numpy as np
 import pytest
 
-import bio_images as images
-from bio_synthetic import SyntheticFace
-from biometrics import BiometricsSettings, FaceAnalyzer
+# The helper modules next to this file (bio_images, bio_synthetic) are
+# imported by name, whatever pytest's import mode.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import bio_images as images  # noqa: E402
+from bio_synthetic import SyntheticFace  # noqa: E402
+from biometrics import BiometricsSettings, FaceAnalyzer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +90,25 @@ def hopper_frame(analyzer) -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(scope="session")
 def synthetic_face(hopper_frame) -> SyntheticFace:
     return SyntheticFace(hopper_frame[1])
+
+
+@pytest.fixture(scope="session")
+def rendered_hopper(hopper_frame, synthetic_face):
+    """Grace Hopper's frame re-rendered in each action's peak pose:
+    {pose name: (pixels, landmarks)}. See bio_synthetic.rendered."""
+    from bio_synthetic import NEUTRAL, PEAK, rendered
+
+    frame, points = hopper_frame
+    out = {"neutral": (frame, synthetic_face_points(synthetic_face, points, NEUTRAL))}
+    for name, pose in PEAK.items():
+        out[name] = rendered(frame, points, synthetic_face, pose)
+    return out
+
+
+def synthetic_face_points(face, measured, pose):
+    """The synthetic landmarks of `pose`, placed on the measured face."""
+    import cv2
+
+    neutral = face.landmarks()
+    matrix, _ = cv2.estimateAffinePartial2D(neutral.astype(np.float32), measured.astype(np.float32))
+    return face.landmarks(pose) @ matrix[:, :2].T + matrix[:, 2]

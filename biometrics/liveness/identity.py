@@ -1,0 +1,96 @@
+"""One person throughout, and the same person as the chip portrait.
+
+Embeddings cost about 70 ms each on one core, so not every frame gets one.
+Chosen frames: `identity_sample_frames` spread evenly over the capture,
+preferring frontal frames that pass the quality checks. Then a cheap check
+runs on *every* frame: the aligned face patch of each frame is compared with
+the previous one (normalised cross-correlation); where appearance jumps,
+both frames are embedded too (up to `identity_extra_frames` more). A face
+swapped into a single frame therefore cannot hide between samples.
+
+* consistency: the largest distance between any two embedded frames must
+  stay within `consistency_threshold`;
+* match: the median distance from the chip portrait to the embedded frontal
+  frames decides (see match.py); the median, not the minimum, so that more
+  frames do not mean more chances for an impostor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Sequence
+
+from ..config import BiometricsSettings
+from ..embedding import Embedder, FaceEmbedding
+from ..match import MatchResult, compare
+from .analysis import FrameAnalysis, appearance_similarity
+from .results import CheckResult
+
+__all__ = ["IdentityOutcome", "check_identity", "select_frames"]
+
+_JUMP_SIMILARITY = 0.55  # consecutive-frame correlation below this is suspicious
+
+
+@dataclass(frozen=True)
+class IdentityOutcome:
+    consistency: CheckResult
+    embedded: tuple[int, ...]  # positions in the face-frame list
+    frontal: tuple[FaceEmbedding, ...]
+
+
+def _is_frontal(frame: FrameAnalysis, base_yaw: float, s: BiometricsSettings) -> bool:
+    return abs(frame.geometry.yaw - base_yaw) < s.parallax_min_yaw_deg
+
+
+def select_frames(frames: Sequence[FrameAnalysis], base_yaw: float, s: BiometricsSettings) -> list[int]:
+    good = [i for i, f in enumerate(frames)
+            if _is_frontal(f, base_yaw, s) and f.quality is not None and f.quality.passed]
+    pool = good if len(good) >= 2 else list(range(len(frames)))
+    want = min(s.identity_sample_frames, len(pool))
+    picks = {pool[round(k * (len(pool) - 1) / max(1, want - 1))] for k in range(want)}
+    # Escalate appearance jumps between consecutive frames.
+    jumps = []
+    for i in range(1, len(frames)):
+        a, b = frames[i - 1].chip, frames[i].chip
+        if a is not None and b is not None:
+            similarity = appearance_similarity(a, b)
+            if similarity < _JUMP_SIMILARITY:
+                jumps.append((similarity, i))
+    extra: list[int] = []
+    for _, i in sorted(jumps):
+        for j in (i - 1, i):
+            if j not in picks and j not in extra and len(extra) < s.identity_extra_frames:
+                extra.append(j)
+    return sorted(picks | set(extra))
+
+
+def check_identity(
+    frames: Sequence[FrameAnalysis],
+    base_yaw: float,
+    embedder: Embedder,
+    settings: BiometricsSettings,
+) -> IdentityOutcome:
+    chosen = select_frames(frames, base_yaw, settings)
+    embeddings = {i: embedder.embed(frames[i].pixels, frames[i].box) for i in chosen}
+    worst = 0.0
+    for a, b in combinations(chosen, 2):
+        worst = max(worst, embeddings[a].distance(embeddings[b]))
+    passed = worst <= settings.consistency_threshold
+    consistency = CheckResult(
+        "identity_consistency", passed, None if passed else "identity_inconsistent",
+        round(1.0 - worst, 4), {"embedded_frames": len(chosen), "max_distance": round(worst, 4)},
+    )
+    frontal = tuple(embeddings[i] for i in chosen if _is_frontal(frames[i], base_yaw, settings))
+    if not frontal:
+        frontal = tuple(embeddings.values())
+    return IdentityOutcome(consistency, tuple(chosen), frontal)
+
+
+def match_reference(reference: FaceEmbedding, probes: Sequence[FaceEmbedding],
+                    settings: BiometricsSettings) -> tuple[CheckResult, MatchResult]:
+    result = compare(reference, list(probes), settings)
+    check = CheckResult("face_match", result.matched, result.reason, round(result.score, 4),
+                        {"distance": round(result.distance, 4), "decision": result.decision,
+                         "compared": result.compared})
+    return check, result
