@@ -91,12 +91,16 @@ class ServerProcess:
     log_path: Path
 
     @classmethod
-    def start(cls, name: str, command: list[str], *, env: dict[str, str], cwd: Path) -> "ServerProcess":
+    def start(cls, name: str, command: list[str], *, env: dict[str, str], cwd: Path,
+              cpus: set[int] | None = None) -> "ServerProcess":
+        """Start ``command``; ``cpus`` confines it (and the workers it forks)
+        to those CPU cores."""
         log_path = cwd / f"{name}.log"
         log = open(log_path, "ab")
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
         try:
             process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+                                       stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=pin)
         finally:
             log.close()
         return cls(name, process, log_path)
@@ -119,6 +123,18 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         raise ServerFailed(f"{self.name} did not answer {url} within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def wait_for_line(self, pattern: re.Pattern, timeout: float = STARTUP_TIMEOUT) -> str:
+        """The first group of ``pattern`` once the server has logged it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = pattern.search(self.log_path.read_text(errors="replace"))
+            if found:
+                return found.group(1)
+            if self.process.poll() is not None:
+                raise ServerFailed(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            time.sleep(0.1)
+        raise ServerFailed(f"{self.name} did not print {pattern.pattern!r}:\n{self.log_tail()}")
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM the process group (gunicorn's master and workers), then
@@ -184,11 +200,11 @@ class LiveIdp:
         return json.loads(self.cli(*args, "--json", stdin=stdin))
 
     @contextlib.contextmanager
-    def serve(self, *, workers: int = 1, threads: int = 4) -> Iterator[ServerProcess]:
+    def serve(self, *, workers: int = 1, threads: int = 4, cpus: set[int] | None = None) -> Iterator[ServerProcess]:
         """`idp serve` (gunicorn) on the loopback port, until the block ends."""
         command = [*idp_command(), "serve", "--bind", f"{HOST}:{self.port}",
                    "--workers", str(workers), "--threads", str(threads)]
-        server = ServerProcess.start("idp-serve", command, env=self.env, cwd=self.workdir)
+        server = ServerProcess.start("idp-serve", command, env=self.env, cwd=self.workdir, cpus=cpus)
         try:
             server.wait_until_ready(self.issuer + "/.well-known/openid-configuration")
             yield server
@@ -197,14 +213,16 @@ class LiveIdp:
 
     @contextlib.contextmanager
     def demo(self) -> Iterator[Demo]:
-        """`idp demo`: seeds the demo people and portal client, serves both."""
+        """`idp demo`: seeds the demo people and portal client, serves both.
+        Their public URLs are the ones the command prints."""
         portal_port = free_port()
         env = {k: v for k, v in self.env.items() if k != "IDP_ISSUER"}  # `idp demo` derives it
         command = [*idp_command(), "demo", "--host", HOST, "--port", str(self.port),
                    "--portal-port", str(portal_port)]
         server = ServerProcess.start("idp-demo", command, env=env, cwd=self.workdir)
-        demo = Demo(self.issuer, f"http://{HOST}:{portal_port}", server)
         try:
+            issuer = server.wait_for_line(_DEMO_ISSUER)
+            demo = Demo(issuer, server.wait_for_line(_DEMO_PORTAL), server)
             server.wait_until_ready(demo.issuer + "/.well-known/openid-configuration")
             server.wait_until_ready(demo.portal_url + "/")
             yield demo
@@ -212,6 +230,8 @@ class LiveIdp:
             server.stop()
 
 
+_DEMO_ISSUER = re.compile(r"identity provider:\s+(\S+)")
+_DEMO_PORTAL = re.compile(r"demo portal:\s+(\S+)")
 _CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
 _VALUE = re.compile(r'\bvalue="([^"]*)"')
 

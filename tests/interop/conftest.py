@@ -37,8 +37,8 @@ def interop_idp(tmp_path_factory, node):
     """A running `idp serve` with one person and one client per token
     endpoint authentication method, all registered through the CLI."""
     live = LiveIdp.prepare(tmp_path_factory.mktemp("interop-idp"))
-    live.cli("users", "create", "--pinfl", PINFL, "--password-stdin", "--given-name", "Interop",
-             "--family-name", "Tester", "--email", "interop@example.uz", stdin=PASSWORD + "\n")
+    live.cli("users", "create", "--pinfl", PINFL, "--password-stdin", "--given-name", "Nodira",
+             "--family-name", "Saidova", "--email", "interop@example.uz", stdin=PASSWORD + "\n")
     redirect_uri = f"http://127.0.0.1:{free_port()}/callback"  # never served: the test reads the redirect
     clients = {}
     for method in AUTH_METHODS:

@@ -60,8 +60,8 @@ def test_userinfo_returns_the_same_subject_and_profile(flow):
     userinfo = done["userinfo"]
     assert userinfo["ok"], userinfo
     assert userinfo["claims"]["sub"] == done["id_token_claims"]["sub"]
-    assert userinfo["claims"]["given_name"] == "Interop"
-    assert userinfo["claims"]["family_name"] == "Tester"
+    assert userinfo["claims"]["given_name"] == "Nodira"
+    assert userinfo["claims"]["family_name"] == "Saidova"
     assert userinfo["claims"]["email"] == "interop@example.uz"
 
 
