@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
 
     idp = build_services(settings, database)
+    idp.secret_key = secret
     idp.warm()
     app.extensions["idp"] = idp
 
@@ -54,12 +55,19 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
 
+    from idp.auth.factor_views import bp as factors_bp
     from idp.auth.views import bp as auth_bp
+    from idp.cabinet.security import bp as security_bp
+    from idp.notify.views import bp as outbox_bp
     from idp.cabinet.views import bp as cabinet_bp
     from idp.people.views import bp as people_bp
     from oidc.views import init_app as init_oidc
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(factors_bp)
+    app.register_blueprint(security_bp)
+    if not settings.production:
+        app.register_blueprint(outbox_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(cabinet_bp)
     init_oidc(app, idp)

@@ -51,6 +51,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
     Setting("DEMO_PORTAL_URL", str, "http://localhost:5001", "Where `idp demo` serves the demo relying party."),
     Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
+    Setting("SMTP_URL", str, "", "SMTP server for e-mail, `smtp://user:password@host:587` (STARTTLS) or `smtps://host:465`; empty uses the development outbox."),
+    Setting("MAIL_FROM", str, "OneID <no-reply@id.gov.uz>", "Sender address of e-mail."),
+    Setting("SMS_GATEWAY_URL", str, "", "SMS gateway endpoint (JSON POST); empty uses the development outbox (no SMS in production)."),
+    Setting("SMS_GATEWAY_TOKEN", str, "", "Bearer token for the SMS gateway.", secret=True),
+    Setting("ESIGN_TRUST_ANCHORS", str, "", "Trusted national CA certificate file(s) or folder(s) for e-signature login (comma-separated); empty disables e-signature login. `idp demo` uses its demo CA."),
+    Setting("ESIGN_INTERMEDIATES", str, "", "Intermediate CA certificates for e-signature chains (comma-separated files or folders)."),
+    Setting("ESIGN_CRLS", str, "", "CRL files or folders for e-signature certificates; re-read when they change."),
+    Setting("ESIGN_OCSP", str, "true", "Ask the OCSP responder a certificate names (true/false)."),
+    Setting("ESIGN_OCSP_TIMEOUT", str, "3.0", "OCSP request timeout in seconds."),
+    Setting("ESIGN_REQUIRE_REVOCATION", str, "true", "Refuse a certificate whose revocation status cannot be established."),
     Setting("WEBAUTHN_RP_ID", str, "", "WebAuthn relying party ID for passkeys; default: the issuer's host name."),
     Setting("WEBAUTHN_ORIGINS", str, "", "Comma-separated origins allowed in passkey ceremonies; default: the issuer's origin."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
@@ -154,6 +164,8 @@ def _validate(s: Settings) -> None:
             problems.append("IDP_ISSUER must use https")
         if v["DATABASE_URL"].startswith("sqlite"):
             problems.append("IDP_DATABASE_URL must point to PostgreSQL, not SQLite")
+        if not v["SMTP_URL"]:
+            problems.append("IDP_SMTP_URL must be set (the e-mail outbox is for development)")
         if not v["REGISTRY_URL"]:
             problems.append("IDP_REGISTRY_URL must point to the population register")
         if v["ARGON2_MEMORY_KIB"] < 19456:

@@ -112,4 +112,5 @@ def import_models() -> None:
     from idp.auth import models as _auth  # noqa: F401
     from idp.audit import models as _audit  # noqa: F401
     from idp.state import models as _state  # noqa: F401
+    from idp.notify import models as _notify  # noqa: F401
     from oidc import models as _oidc  # noqa: F401

@@ -14,6 +14,8 @@ from flask_limiter.util import get_remote_address
 LIMITED = {
     "auth.login": "ratelimit_login",
     "people.register": "ratelimit_login",
+    "factors.verify": "ratelimit_login",
+    "factors.code_login": "ratelimit_login",
     "oidc.token": "ratelimit_token",
     "oidc.revoke": "ratelimit_token",
     "oidc.introspect": "ratelimit_token",

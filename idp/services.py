@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 from dataclasses import dataclass
 
+from idp.auth.codes import OneTimeCodes
 from idp.auth.passwords import Passwords
+from idp.auth.throttle import Throttler
 from idp.auth.sessions import SessionService
 from idp.config import Settings
 from idp.db import Database
@@ -23,7 +27,22 @@ class Idp:
     sessions: SessionService
     registry: CitizenRegistry
     keys: KeyManager
+    secret_key: str = ""
     oidc_server: object = None
+    email: object = None
+    sms: object = None
+
+    def mac_key(self, purpose: str) -> bytes:
+        """A key for one purpose, derived from the server secret."""
+        return hmac.new(self.secret_key.encode(), purpose.encode(), hashlib.sha256).digest()
+
+    @functools.cached_property
+    def codes(self) -> OneTimeCodes:
+        return OneTimeCodes(self.state, self.mac_key("one-time-codes"))
+
+    @functools.cached_property
+    def throttler(self) -> Throttler:
+        return Throttler(self.state)
 
     def warm(self) -> None:
         """Resolve development secrets now rather than inside a request that
@@ -46,7 +65,12 @@ def build_services(settings: Settings, database: Database) -> Idp:
         registry: CitizenRegistry = HttpRegistry(settings.registry_url)
     else:
         registry = EmbeddedRegistry(database, environment=settings.env)
+    from idp.notify.senders import make_senders
+
+    email, sms = make_senders(settings, database)
     return Idp(
+        email=email,
+        sms=sms,
         settings=settings,
         db=database,
         state=make_state_store(settings, database),

@@ -13,7 +13,7 @@ LOA_PREFIX = "http://eidas.europa.eu/LoA/"
 ACR_VALUES = tuple(LOA_PREFIX + level for level in LEVELS)
 
 # amr values that are a second factor next to a password (RFC 8176)
-SECOND_FACTORS = {"otp", "sms", "mail"}
+SECOND_FACTORS = {"otp", "sms"}
 
 
 def rank(level: str) -> int:

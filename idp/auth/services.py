@@ -1,8 +1,10 @@
 """Login by password; other methods plug in by yielding an `AuthEvent`."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +13,7 @@ from idp.audit.log import record
 from idp.auth.levels import AuthEvent
 from idp.auth.models import Authenticator
 from idp.auth.passwords import Passwords
+from idp.auth.throttle import Throttler
 from idp.db import utcnow
 from idp.people.models import Account, Person
 
@@ -45,15 +48,37 @@ def password_of(session: Session, account_id: str) -> Authenticator | None:
         Authenticator.disabled.is_(False))).first()
 
 
-def password_login(session: Session, passwords: Passwords, identifier: str, password: str) -> LoginResult:
+def throttle_subject(account: Account | None, identifier: str) -> str:
+    """Whom failures count against: the account, or (for an identifier that
+    names nobody) a hash of it, so unknown identifiers slow down alike."""
+    if account is not None:
+        return account.id
+    return "id-" + hashlib.sha256((identifier or "").strip().lower().encode()).hexdigest()[:32]
+
+
+def password_login(session: Session, passwords: Passwords, identifier: str, password: str, *,
+                   throttler: Throttler | None = None,
+                   device_of: Callable[[str], str | None] | None = None) -> LoginResult:
     account = find_account(session, identifier)
+    subject = throttle_subject(account, identifier)
+    device = device_of(subject) if device_of else None
+    if throttler is not None:
+        verdict = throttler.check(subject, device)
+        if not verdict.allowed:
+            if account is not None:
+                record(session, "login.password.throttled", actor=account.id, subject=account.id)
+            return LoginResult(False, "throttled", extra={"wait": verdict.wait})
     stored = password_of(session, account.id) if account else None
     # Always run argon2 so that timing does not reveal whether the account exists.
     ok = passwords.verify(stored.secret if stored else None, password or "")
     if not ok:
+        if throttler is not None:
+            throttler.failed(subject, device)
         if account is not None:
             record(session, "login.password.failed", actor=account.id, subject=account.id)
         return LoginResult(False, "invalid_credentials")
+    if throttler is not None:
+        throttler.succeeded(subject, device)
     if not account.active:
         record(session, "login.refused", actor=account.id, subject=account.id, reason="account_" + account.status)
         return LoginResult(False, "account_disabled")

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from idp.audit.log import record
 from idp.auth.models import Authenticator
-from idp.auth.passwords import Passwords, policy_errors
+from idp.auth.passwords import Passwords
+from idp.auth.policy import policy_errors
 from idp.auth.services import PINFL_RE
 from idp.people.models import Account, IdentityDocument, Person
 from idp.registry import CitizenRegistry, RegisterRecord
@@ -41,7 +42,7 @@ def person_from_record(rec: RegisterRecord, residency: str = "resident") -> Pers
 def register_resident(session: Session, registry: CitizenRegistry, passwords: Passwords, *, pinfl: str,
                       document_number: str, birth_date: dt.date, password: str, locale: str = "uz") -> RegistrationResult:
     """Register a resident whose PINFL, document and birth date match the register."""
-    errors = list(policy_errors(password))
+    errors = list(policy_errors(password, context=(pinfl, document_number)))
     if not PINFL_RE.match(pinfl or ""):
         errors.append("pinfl_invalid")
     if errors:
@@ -72,7 +73,7 @@ def create_user(session: Session, passwords: Passwords | None, *, pinfl: str, pa
     if session.scalars(select(Person.id).where(Person.pinfl == pinfl)).first():
         raise ValueError("a person with this PINFL exists")
     if password is not None:
-        problems = policy_errors(password)
+        problems = policy_errors(password, context=(pinfl, document_number, given_name, family_name))
         if problems:
             raise ValueError(", ".join(problems))
     person = Person(pinfl=pinfl, given_name=given_name, family_name=family_name, patronymic=patronymic,

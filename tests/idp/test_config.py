@@ -32,7 +32,7 @@ def test_production_refuses_every_dev_default():
         load_settings({"IDP_ENV": "production"})
     text = str(err.value)
     for name in ("IDP_SECRET_KEY", "IDP_KEY_ENCRYPTION_KEY", "IDP_PAIRWISE_SALT", "https", "PostgreSQL",
-                 "IDP_REGISTRY_URL"):
+                 "IDP_REGISTRY_URL", "IDP_SMTP_URL"):
         assert name in text
 
 
@@ -40,7 +40,7 @@ def test_production_accepts_a_complete_configuration():
     s = load_settings({"IDP_ENV": "production", "IDP_SECRET_KEY": "x" * 40, "IDP_KEY_ENCRYPTION_KEY": "k",
                        "IDP_PAIRWISE_SALT": "salt", "IDP_ISSUER": "https://id.gov.uz",
                        "IDP_DATABASE_URL": "postgresql+psycopg://idp@db/idp",
-                       "IDP_REGISTRY_URL": "https://register.example"})
+                       "IDP_REGISTRY_URL": "https://register.example", "IDP_SMTP_URL": "smtp://mail.internal:587"})
     assert s.production
     assert s.redacted()["SECRET_KEY"] == "***"
 
