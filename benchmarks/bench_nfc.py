@@ -74,7 +74,8 @@ def main() -> None:
     ]:
         pki = TestPKI.create(csca_key=csca, dsc_key=dsc)
         store = trust_store_for(pki)
-        passport = make_passport(pki, portrait=face, aa_key=aa, explicit_ec_params=True)
+        passport = make_passport(pki, portrait=face, aa_key=aa, explicit_ec_params=True,
+                                 pace=True)
         nonce = os.urandom(8)
         chip = ChipData(passport.files, aa_sign(passport.aa_key, nonce, hash_name=passport.aa_hash),
                         nonce)
@@ -89,15 +90,17 @@ def main() -> None:
 
         counts = []
 
-        def read(passport=passport, nonce=nonce, counts=counts):
+        def read(passport=passport, nonce=nonce, counts=counts, access="bac"):
             transport = SoftwareChip(passport).transport()
-            read_passport(transport, passport.document_key, nonce=nonce)
+            read_passport(transport, passport.document_key, nonce=nonce, access=access)
             counts.append(transport.sent)
 
         results[label + " read"] = line("full simulated BAC read (all files + AA)",
                                         timed(read, max(10, n // 10)), against_target=False)
         size = sum(len(v) for v in passport.files.values())
         print(f"  {'':<46} {counts[-1]} APDUs, {size} bytes of LDS files")
+        line("full simulated PACE read (brainpool256, AES)",
+             timed(lambda: read(access="pace"), max(10, n // 10)), against_target=False)
         print()
 
     first = next(iter(results))

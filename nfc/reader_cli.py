@@ -108,10 +108,13 @@ def _open(reader: str | None, simulate: str | None):
 @click.option("--token", envvar="IDP_READER_TOKEN", help="case token (or IDP_READER_TOKEN)")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="write the JSON here (default: standard output)")
+@click.option("--access", type=click.Choice(["auto", "pace", "bac"]), default="auto",
+              show_default=True, help="access control: PACE when the chip offers it, else BAC")
 @click.option("--list-readers", is_flag=True, help="list PC/SC readers and exit")
 @click.version_option(__version__, prog_name="idp-reader")
-def cli(reader, simulate, mrz, mrz_key, nonce, upload_url, token, output, list_readers):
-    """Read an ePassport chip over BAC and secure messaging."""
+def cli(reader, simulate, mrz, mrz_key, nonce, upload_url, token, output, access,
+        list_readers):
+    """Read an ePassport chip over PACE or BAC and secure messaging."""
     if list_readers:
         from .reader.pcsc import list_readers as names
 
@@ -136,14 +139,16 @@ def cli(reader, simulate, mrz, mrz_key, nonce, upload_url, token, output, list_r
         from .reader.passport_reader import PassportReader
 
         key = _document_key(mrz, mrz_key, simulated)
-        chip = PassportReader(transport).read(key, nonce=nonce_bytes)
+        passport_reader = PassportReader(transport)
+        chip = passport_reader.read(key, nonce=nonce_bytes, access=access)
     finally:
         transport.close()
     if nonce_bytes is None:
         payload = {"files": {k: base64.b64encode(v).decode() for k, v in chip.files.items()}}
     else:
-        payload = encode_upload(chip, reader={"software": f"idp-reader/{__version__}",
-                                              "transport": kind, "access_control": "BAC"})
+        payload = encode_upload(chip, reader={
+            "software": f"idp-reader/{__version__}", "transport": kind,
+            "access_control": passport_reader.access_control or ""})
     if url:
         answer = _request(url, token, payload)
         click.echo(json.dumps(answer), err=True)

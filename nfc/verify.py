@@ -17,12 +17,30 @@ from .active import verify_active_authentication
 from .countries import alpha2
 from .document import document_data
 from .errors import NfcError
-from .lds import DG14, DG15, SOD, parse_com, parse_dg1, parse_dg2, parse_dg14, parse_dg15, parse_sod
+from .lds import (
+    DG14,
+    DG15,
+    SOD,
+    parse_com,
+    parse_dg1,
+    parse_dg2,
+    parse_dg14,
+    parse_dg15,
+    parse_sod,
+)
 from .lds.dg1 import DG1
 from .mrz import MRZ, DocumentKey, parse_mrz
 from .pki.certs import Certificate
 from .pki.keys import key_description
-from .report import FAIL, PASS, SKIPPED, WARNING, Check, ChipAuthenticationSummary, ChipReport
+from .report import (
+    FAIL,
+    PASS,
+    SKIPPED,
+    WARNING,
+    Check,
+    ChipAuthenticationSummary,
+    ChipReport,
+)
 from .trust.store import TrustStore
 
 FILE_NAMES = ("EF.COM", "EF.SOD", *(f"DG{n}" for n in range(1, 17)))

@@ -7,7 +7,16 @@ from .dg11 import DetailsFile, encode_details, parse_dg11, parse_dg12
 from .dg14 import DG14, encode_dg14, parse_dg14
 from .dg15 import DG15, encode_dg15, parse_dg15
 from .face import FaceImage
-from .files import BY_NAME, DATA_GROUPS, EF_COM, EF_SOD, EMRTD_AID, EFInfo, by_name, data_group
+from .files import (
+    BY_NAME,
+    DATA_GROUPS,
+    EF_COM,
+    EF_SOD,
+    EMRTD_AID,
+    EFInfo,
+    by_name,
+    data_group,
+)
 from .sod import SOD, parse_sod
 
 __all__ = [

@@ -116,8 +116,10 @@ def parse_dg14(data: bytes) -> DG14:
 
 def encode_dg14(*, chip_authentication_spki: bytes | None = None,
                 ca_protocol: str = "0.4.0.127.0.7.2.2.3.2.4",
-                aa_signature_algorithm: str | None = None) -> bytes:
-    """SecurityInfos for a chip with ECDH chip authentication and/or ECDSA AA."""
+                aa_signature_algorithm: str | None = None,
+                extra: tuple[bytes, ...] = ()) -> bytes:
+    """SecurityInfos for a chip with ECDH chip authentication and/or ECDSA AA;
+    ``extra`` adds DER SecurityInfo items (e.g. the PACEInfo)."""
     from ..asn1 import SecurityInfo
 
     items = []
@@ -130,4 +132,5 @@ def encode_dg14(*, chip_authentication_spki: bytes | None = None,
         items.append(SecurityInfo.load(ActiveAuthenticationInfo({
             "protocol": OID_AA_PROTOCOL, "version": 1,
             "signature_algorithm": aa_signature_algorithm}).dump()))
+    items.extend(SecurityInfo.load(item) for item in extra)
     return tlv.encode(data_group(14).tag, SecurityInfos(items).dump())

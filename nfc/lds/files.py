@@ -23,6 +23,7 @@ _DG_TAGS = {1: 0x61, 2: 0x75, 3: 0x63, 4: 0x76, 5: 0x65, 6: 0x66, 7: 0x67, 8: 0x
 
 EF_COM = EFInfo("EF.COM", 0x011E, 0x1E, 0x60, None)
 EF_SOD = EFInfo("EF.SOD", 0x011D, 0x1D, 0x77, None)
+EF_CARD_ACCESS = EFInfo("EF.CardAccess", 0x011C, 0x1C, 0x31, None)  # in the master file
 DATA_GROUPS = {n: EFInfo(f"DG{n}", 0x0100 + n, n, tag, n) for n, tag in _DG_TAGS.items()}
 BY_NAME = {ef.name: ef for ef in (EF_COM, EF_SOD, *DATA_GROUPS.values())}
 DG_BY_TAG = {tag: n for n, tag in _DG_TAGS.items()}

@@ -1,6 +1,7 @@
-"""Symmetric primitives for BAC secure messaging (ICAO 9303 Part 11
-sections 9.7 and 9.8): key derivation, 2-key 3DES in CBC mode with a zero IV,
-the ISO/IEC 9797-1 MAC algorithm 3 ("retail MAC") and padding method 2.
+"""Symmetric primitives for secure messaging (ICAO 9303 Part 11 sections
+9.7 and 9.8): key derivation, 2-key 3DES in CBC mode with a zero IV and the
+ISO/IEC 9797-1 MAC algorithm 3 ("retail MAC") for BAC; AES in CBC mode and
+AES-CMAC for PACE; ISO/IEC 9797-1 padding method 2.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import hashlib
 
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+from cryptography.hazmat.primitives import cmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ..errors import SecureMessagingError
 
@@ -65,9 +67,9 @@ def pad(data: bytes, block: int = 8) -> bytes:
     return data + bytes(-len(data) % block)
 
 
-def unpad(data: bytes) -> bytes:
+def unpad(data: bytes, block: int = 8) -> bytes:
     stripped = data.rstrip(b"\x00")
-    if not stripped or stripped[-1] != 0x80 or len(data) - len(stripped) >= 8:
+    if not stripped or stripped[-1] != 0x80 or len(data) - len(stripped) >= block:
         raise SecureMessagingError("bad padding")
     return stripped[:-1]
 
@@ -81,3 +83,29 @@ def retail_mac(key: bytes, data: bytes) -> bytes:
     if len(data) > 8:
         h = tdes_encrypt(ka, data[:-8])[-8:]
     return tdes_encrypt(ka + kb, data[-8:], iv=h)
+
+
+def kdf_aes(secret: bytes, counter: int, key_length: int) -> bytes:
+    """Section 9.7.1 for AES: SHA-1 for 128-bit keys, SHA-256 for 192/256."""
+    data = secret + counter.to_bytes(4, "big")
+    digest = hashlib.sha1(data).digest() if key_length == 16 else hashlib.sha256(data).digest()
+    return digest[:key_length]
+
+
+def aes_cbc(key: bytes, data: bytes, iv: bytes = bytes(16), *, decrypt: bool = False) -> bytes:
+    if len(data) % 16:
+        raise SecureMessagingError("ciphertext is not a whole number of AES blocks")
+    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+    op = c.decryptor() if decrypt else c.encryptor()
+    return op.update(data) + op.finalize()
+
+
+def aes_ecb_block(key: bytes, block: bytes) -> bytes:
+    enc = Cipher(algorithms.AES(key), modes.ECB()).encryptor()  # noqa: S305 - one block, an IV
+    return enc.update(block) + enc.finalize()
+
+
+def aes_cmac(key: bytes, data: bytes) -> bytes:
+    mac = cmac.CMAC(algorithms.AES(key))
+    mac.update(data)
+    return mac.finalize()

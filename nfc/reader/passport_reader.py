@@ -1,7 +1,7 @@
-"""Reading an eMRTD over BAC and secure messaging (ICAO 9303 Part 10
-section 3 and Part 11 sections 4.3 and 6.1): SELECT the application and each
-file, READ BINARY in chunks (odd INS B1 past offset 32767), and INTERNAL
-AUTHENTICATE for Active Authentication."""
+"""Reading an eMRTD over PACE or BAC and secure messaging (ICAO 9303 Part 10
+section 3 and Part 11 sections 4.3, 4.4 and 6.1): EF.CardAccess, SELECT the
+application and each file, READ BINARY in chunks (odd INS B1 past offset
+32767), and INTERNAL AUTHENTICATE for Active Authentication."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable
 from .. import tlv
 from ..errors import AccessDenied, NfcError, ProtocolError, StatusWordError
 from ..lds import EMRTD_AID, by_name, parse_com
+from ..lds.files import EF_CARD_ACCESS
 from ..mrz import DocumentKey
 from ..verify import ChipData
 from .apdu import SW_END_OF_FILE, SW_FILE_NOT_FOUND, SW_OK, CommandAPDU, ResponseAPDU
 from .bac import perform_bac
+from .pace import choose, parse_card_access, perform_pace
 from .sm import SecureMessaging
 from .transport import Transport, exchange, plain
 
@@ -32,6 +34,7 @@ class PassportReader:
         self.max_read = max_read
         self._random = random
         self._sm: SecureMessaging | None = None
+        self.access_control: str | None = None
 
     # --- session ---------------------------------------------------------
 
@@ -43,6 +46,49 @@ class PassportReader:
     def authenticate(self, key: DocumentKey) -> None:
         """Basic Access Control; afterwards every command is protected."""
         self._sm = perform_bac(plain(self.transport), key, random=self._random).secure_messaging
+        self.access_control = "BAC"
+
+    def read_card_access(self) -> bytes | None:
+        """EF.CardAccess from the master file (READ BINARY with SFI 1C), or None."""
+        send = plain(self.transport)
+        resp = send(CommandAPDU(0x00, 0xB0, 0x80 | EF_CARD_ACCESS.sfi, 0x00, le=256))
+        if resp.sw not in (SW_OK, SW_END_OF_FILE) or not resp.data:
+            return None
+        total = tlv.file_length(resp.data)
+        data = bytearray(resp.data)
+        while len(data) < total and total <= 0x7FFF:
+            more = send(CommandAPDU(0x00, 0xB0, len(data) >> 8, len(data) & 0xFF,
+                                    le=min(self.max_read, total - len(data))))
+            if more.sw not in (SW_OK, SW_END_OF_FILE) or not more.data:
+                raise ProtocolError("EF.CardAccess read failed")
+            data += more.data
+        return bytes(data[:total])
+
+    def open_session(self, key: DocumentKey, *, access: str = "auto") -> str:
+        """PACE when EF.CardAccess offers a supported variant (``auto`` or
+        ``pace``), otherwise BAC; then the eMRTD application is selected.
+        Returns "PACE" or "BAC"."""
+        if access not in ("auto", "pace", "bac"):
+            raise ValueError("access must be auto, pace or bac")
+        info = None
+        if access != "bac":
+            raw = self.read_card_access()
+            try:
+                info = choose(parse_card_access(raw)) if raw else None
+            except NfcError:
+                info = None
+            if info is None and access == "pace":
+                raise ProtocolError("the chip offers no supported PACE variant")
+        if info is None:
+            self.select_application()
+            self.authenticate(key)
+            return "BAC"
+        self._sm = perform_pace(plain(self.transport), key, info, random=self._random)
+        self.access_control = "PACE"
+        resp = self._send(CommandAPDU(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID))
+        if resp.sw != SW_OK:
+            raise StatusWordError(resp.sw, f"eMRTD application not found ({resp.sw:04X})")
+        return "PACE"
 
     def _send(self, cmd: CommandAPDU) -> ResponseAPDU:
         if self._sm is None:
@@ -101,11 +147,10 @@ class PassportReader:
     # --- everything --------------------------------------------------------
 
     def read(self, key: DocumentKey, *, nonce: bytes | None = None,
-             files: Iterable[str] = DEFAULT_FILES) -> ChipData:
-        """Select, authenticate, read the files and answer the nonce."""
+             files: Iterable[str] = DEFAULT_FILES, access: str = "auto") -> ChipData:
+        """Authenticate (PACE or BAC), read the files and answer the nonce."""
         wanted = list(files)
-        self.select_application()
-        self.authenticate(key)
+        self.open_session(key, access=access)
         out: dict[str, bytes] = {}
         com = self.read_file("EF.COM")
         present = None
@@ -130,5 +175,5 @@ class PassportReader:
 
 
 def read_passport(transport: Transport, key: DocumentKey, *, nonce: bytes | None = None,
-                  files: Iterable[str] = DEFAULT_FILES) -> ChipData:
-    return PassportReader(transport).read(key, nonce=nonce, files=files)
+                  files: Iterable[str] = DEFAULT_FILES, access: str = "auto") -> ChipData:
+    return PassportReader(transport).read(key, nonce=nonce, files=files, access=access)

@@ -1,4 +1,5 @@
-"""Secure messaging with 3DES session keys (ICAO 9303 Part 11 section 9.8).
+"""Secure messaging (ICAO 9303 Part 11 section 9.8) with 3DES session keys
+(after BAC) or AES session keys (after PACE).
 
 One object serves both ends: the reader protects commands and unprotects
 responses; the software chip does the reverse. The send sequence counter is
@@ -12,34 +13,62 @@ import hmac
 from .. import tlv
 from ..errors import NfcError, SecureMessagingError
 from .apdu import CommandAPDU, ResponseAPDU
-from .cipher import pad, retail_mac, tdes_decrypt, tdes_encrypt, unpad
+from .cipher import (
+    aes_cbc,
+    aes_cmac,
+    aes_ecb_block,
+    pad,
+    retail_mac,
+    tdes_decrypt,
+    tdes_encrypt,
+    unpad,
+)
 
 _MAC_LEN = 8
 
 
 class SecureMessaging:
-    def __init__(self, ks_enc: bytes, ks_mac: bytes, ssc: bytes):
-        if len(ks_enc) != 16 or len(ks_mac) != 16 or len(ssc) != 8:
+    """``aes=False``: 3DES, 8-byte SSC, zero IV, retail MAC (section 9.8.6.1).
+    ``aes=True``: AES, 16-byte SSC, IV = E(KSenc, SSC), CMAC (section 9.8.6.2)."""
+
+    def __init__(self, ks_enc: bytes, ks_mac: bytes, ssc: bytes, *, aes: bool = False):
+        if aes:
+            if len(ks_enc) not in (16, 24, 32) or len(ks_mac) != len(ks_enc) or len(ssc) != 16:
+                raise ValueError("AES secure messaging needs equal AES keys and a 16-byte SSC")
+        elif len(ks_enc) != 16 or len(ks_mac) != 16 or len(ssc) != 8:
             raise ValueError("3DES secure messaging needs 16-byte keys and an 8-byte SSC")
+        self.aes = aes
+        self._block = 16 if aes else 8
         self._ks_enc = ks_enc
         self._ks_mac = ks_mac
         self._ssc = int.from_bytes(ssc, "big")
 
     @property
     def ssc(self) -> bytes:
-        return self._ssc.to_bytes(8, "big")
+        return self._ssc.to_bytes(self._block, "big")
 
     def _next_ssc(self) -> bytes:
-        self._ssc = (self._ssc + 1) % (1 << 64)
+        self._ssc = (self._ssc + 1) % (1 << (8 * self._block))
         return self.ssc
 
+    def _pad(self, data: bytes) -> bytes:
+        return pad(data, self._block)
+
     def _mac(self, data: bytes) -> bytes:
+        """MAC over SSC || data, padded (``data`` starts with the SSC)."""
+        if self.aes:
+            return aes_cmac(self._ks_mac, self._pad(data))[:_MAC_LEN]
         return retail_mac(self._ks_mac, pad(data))
 
     def _encrypt(self, data: bytes) -> bytes:
+        if self.aes:
+            return aes_cbc(self._ks_enc, self._pad(data), aes_ecb_block(self._ks_enc, self.ssc))
         return tdes_encrypt(self._ks_enc, pad(data))
 
     def _decrypt(self, data: bytes) -> bytes:
+        if self.aes:
+            plain = aes_cbc(self._ks_enc, data, aes_ecb_block(self._ks_enc, self.ssc), decrypt=True)
+            return unpad(plain, 16)
         return unpad(tdes_decrypt(self._ks_enc, data))
 
     @staticmethod
@@ -54,13 +83,14 @@ class SecureMessaging:
         """Wrap a plain command (section 9.8.4)."""
         cla = cmd.cla | 0x0C
         header = bytes((cla, cmd.ins, cmd.p1, cmd.p2))
+        ssc = self._next_ssc()  # before encrypting: the AES IV derives from it
         do87 = b""
         if cmd.data:
             cryptogram = self._encrypt(cmd.data)
             do87 = (tlv.encode(0x85, cryptogram) if cmd.ins & 1
                     else tlv.encode(0x87, b"\x01" + cryptogram))
         do97 = tlv.encode(0x97, self._le_bytes(cmd.le)) if cmd.le is not None else b""
-        mac = self._mac(self._next_ssc() + pad(header) + do87 + do97)
+        mac = self._mac(ssc + self._pad(header) + do87 + do97)
         body = do87 + do97 + tlv.encode(0x8E, mac)
         le = 65536 if len(body) > 255 or (cmd.le or 0) > 256 else 256
         return CommandAPDU(cla, cmd.ins, cmd.p1, cmd.p2, body, le)
@@ -83,7 +113,7 @@ class SecureMessaging:
                             [0x87, 0x8E], [0x85, 0x8E]):
                 raise SecureMessagingError("unexpected secure messaging objects")
             mac_input = b"".join(o.encode() for o in objs[:-1])
-            expected = self._mac(self._next_ssc() + mac_input)
+            expected = self._mac(self._next_ssc() + mac_input)  # SSC also sets the AES IV
             if not hmac.compare_digest(expected, objs[-1].value):
                 raise SecureMessagingError("response MAC does not verify")
             data = b""
@@ -119,7 +149,7 @@ class SecureMessaging:
             if tags not in ([], [0x87], [0x85], [0x97], [0x87, 0x97], [0x85, 0x97]):
                 raise SecureMessagingError("unexpected secure messaging objects")
             header = bytes((cmd.cla, cmd.ins, cmd.p1, cmd.p2))
-            mac_input = pad(header) + b"".join(o.encode() for o in objs[:-1])
+            mac_input = self._pad(header) + b"".join(o.encode() for o in objs[:-1])
             expected = self._mac(self._next_ssc() + mac_input)
             if not hmac.compare_digest(expected, objs[-1].value):
                 raise SecureMessagingError("command MAC does not verify")
@@ -143,11 +173,12 @@ class SecureMessaging:
 
     def protect_response(self, data: bytes, sw: int, *, odd_ins: bool = False) -> bytes:
         """Wrap a response (the chip's view)."""
+        ssc = self._next_ssc()
         do87 = b""
         if data:
             cryptogram = self._encrypt(data)
             do87 = (tlv.encode(0x85, cryptogram) if odd_ins
                     else tlv.encode(0x87, b"\x01" + cryptogram))
         do99 = tlv.encode(0x99, sw.to_bytes(2, "big"))
-        mac = self._mac(self._next_ssc() + do87 + do99)
+        mac = self._mac(ssc + do87 + do99)
         return do87 + do99 + tlv.encode(0x8E, mac) + sw.to_bytes(2, "big")

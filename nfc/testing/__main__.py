@@ -44,8 +44,11 @@ def make_pki(directory: str, country: str) -> None:
 @click.option("--personal-number", default="41705901234567", show_default=True)
 @click.option("--aa-key", default="rsa-1024", show_default=True,
               help="rsa-1024, rsa-2048, ec-p256, ec-brainpool256, ... or none")
+@click.option("--pace/--no-pace", default=True, show_default=True,
+              help="offer PACE (EF.CardAccess) besides BAC")
 def make_passport_cmd(output, pki_dir, portrait, surname, given_names, document_number,
-                      nationality, birth_date, expiry_date, sex, personal_number, aa_key) -> None:
+                      nationality, birth_date, expiry_date, sex, personal_number, aa_key,
+                      pace) -> None:
     """Write a synthetic passport file for idp-reader --simulate."""
     kwargs = {}
     if expiry_date:
@@ -57,7 +60,7 @@ def make_passport_cmd(output, pki_dir, portrait, surname, given_names, document_
                         personal_number=personal_number or None, **kwargs)
     passport = make_passport(TestPKI.load(pki_dir), identity,
                              portrait=Path(portrait).read_bytes() if portrait else None,
-                             aa_key=None if aa_key == "none" else aa_key)
+                             aa_key=None if aa_key == "none" else aa_key, pace=pace)
     passport.save(output)
     click.echo(f"synthetic passport written to {output}")
 

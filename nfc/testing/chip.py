@@ -1,17 +1,21 @@
 """A software eMRTD chip built from a synthetic passport. It answers SELECT,
-GET CHALLENGE, EXTERNAL AUTHENTICATE (BAC), and after BAC only protected
-SELECT FILE, READ BINARY (B0 and B1) and INTERNAL AUTHENTICATE. Any input
-gets a status word; nothing raises."""
+GET CHALLENGE and EXTERNAL AUTHENTICATE (BAC), READ BINARY of EF.CardAccess,
+MSE:Set AT and GENERAL AUTHENTICATE (PACE, when the passport has
+EF.CardAccess), and after either only protected SELECT, READ BINARY (B0 and
+B1) and INTERNAL AUTHENTICATE. Any input gets a status word; nothing raises."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 
+from asn1crypto import core
+
 from .. import tlv
 from ..env import refuse_in_production
 from ..errors import AccessDenied, NfcError
 from ..lds import BY_NAME, EMRTD_AID
+from ..lds.files import EF_CARD_ACCESS
 from ..reader.apdu import (
     SW_AUTH_FAILED,
     SW_CLA_NOT_SUPPORTED,
@@ -29,6 +33,7 @@ from ..reader.apdu import (
     CommandAPDU,
 )
 from ..reader.bac import chip_respond, derive_bac_keys, initial_ssc, session_keys
+from ..reader.pace import PaceChipSession, choose, parse_card_access
 from ..reader.sm import SecureMessaging
 from ..reader.transport import LocalTransport
 from .aa import aa_sign
@@ -40,12 +45,17 @@ _BY_FID = {ef.fid: ef.name for ef in BY_NAME.values()}
 class SoftwareChip:
     """``process(apdu) -> response`` like a contactless eMRTD chip."""
 
-    def __init__(self, passport: SyntheticPassport, *,
+    def __init__(self, passport: SyntheticPassport, *, bac: bool = True,
                  random: Callable[[int], bytes] = os.urandom):
         refuse_in_production("the software eMRTD chip")
         self.passport = passport
+        self.bac = bac  # False: a PACE-only chip
         self._random = random
         self._keys = derive_bac_keys(passport.document_key)
+        self._pace_info = None
+        card_access = passport.files.get("EF.CardAccess")
+        if card_access:
+            self._pace_info = choose(parse_card_access(card_access))
         self.reset()
 
     def reset(self) -> None:
@@ -53,6 +63,7 @@ class SoftwareChip:
         self._challenge: bytes | None = None
         self._sm: SecureMessaging | None = None
         self._file: str | None = None
+        self._pace: PaceChipSession | None = None
 
     def transport(self) -> LocalTransport:
         return LocalTransport(self.process)
@@ -75,8 +86,18 @@ class SoftwareChip:
     # --- unprotected ----------------------------------------------------------
 
     def _plain_response(self, cmd: CommandAPDU) -> bytes:
+        if cmd.ins == 0x86 and cmd.cla in (0x00, 0x10):
+            return self._general_authenticate(cmd)
         if cmd.cla != 0x00:
             return _sw(SW_CLA_NOT_SUPPORTED)
+        if cmd.ins == 0x22 and (cmd.p1, cmd.p2) == (0xC1, 0xA4):
+            return self._mse_set_at(cmd)
+        if cmd.ins == 0xB0 and cmd.p1 == 0x80 | EF_CARD_ACCESS.sfi and self._sm is None:
+            card_access = self.passport.files.get("EF.CardAccess")
+            if card_access is None:
+                return _sw(SW_FILE_NOT_FOUND)
+            chunk = card_access[cmd.p2:cmd.p2 + (cmd.le or 256)]
+            return chunk + _sw(SW_OK if len(chunk) == (cmd.le or 256) else SW_END_OF_FILE)
         if cmd.ins == 0xA4 and cmd.p1 == 0x04:
             self.reset()
             if cmd.data != EMRTD_AID:
@@ -86,6 +107,8 @@ class SoftwareChip:
         if not self._app:
             return _sw(SW_CONDITIONS_NOT_SATISFIED)
         if cmd.ins == 0x84:
+            if not self.bac:
+                return _sw(SW_INS_NOT_SUPPORTED)
             if cmd.le != 8 or cmd.data:
                 return _sw(SW_WRONG_LENGTH)
             self._challenge = self._random(8)
@@ -111,6 +134,44 @@ class SoftwareChip:
         self._sm = SecureMessaging(ks_enc, ks_mac, initial_ssc(challenge, rnd_ifd))
         return answer + _sw(SW_OK)
 
+    # --- PACE (ICAO 9303 Part 11 section 4.4) -------------------------------------
+
+    def _mse_set_at(self, cmd: CommandAPDU) -> bytes:
+        self.reset()
+        info = self._pace_info
+        if info is None:
+            return _sw(SW_INS_NOT_SUPPORTED)
+        try:
+            fields = {o.tag: o.value for o in tlv.decode_all(cmd.data)}
+        except NfcError:
+            return _sw(SW_WRONG_DATA)
+        if (fields.get(0x80) != core.ObjectIdentifier(info.protocol).contents
+                or fields.get(0x83) != b"\x01"
+                or fields.get(0x84, bytes((info.parameter_id,))) != bytes((info.parameter_id,))):
+            return _sw(SW_WRONG_DATA)
+        self._pace = PaceChipSession(self.passport.document_key, info, self._random)
+        return _sw(SW_OK)
+
+    def _general_authenticate(self, cmd: CommandAPDU) -> bytes:
+        session = self._pace
+        if session is None:
+            return _sw(SW_CONDITIONS_NOT_SATISFIED)
+        try:
+            answer, sm = session.step(cmd.data)
+        except AccessDenied:
+            self.reset()
+            return _sw(SW_AUTH_FAILED)
+        except NfcError:
+            self.reset()
+            return _sw(SW_WRONG_DATA)
+        if sm is not None:
+            if cmd.cla != 0x00:  # the last step ends the chain
+                self.reset()
+                return _sw(SW_WRONG_DATA)
+            self._pace = None
+            self._sm = sm
+        return answer + _sw(SW_OK)
+
     # --- protected --------------------------------------------------------------
 
     def _protected(self, cmd: CommandAPDU) -> bytes:
@@ -126,11 +187,16 @@ class SoftwareChip:
         return sm.protect_response(data, sw, odd_ins=bool(inner.ins & 1))
 
     def _dispatch(self, cmd: CommandAPDU) -> tuple[bytes, int]:
+        if cmd.ins == 0xA4 and cmd.p1 == 0x04:
+            self._app = cmd.data == EMRTD_AID
+            return b"", SW_OK if self._app else SW_FILE_NOT_FOUND
+        if not self._app:
+            return b"", SW_CONDITIONS_NOT_SATISFIED
         if cmd.ins == 0xA4 and cmd.p1 == 0x02:
             if len(cmd.data) != 2:
                 return b"", SW_WRONG_DATA
             name = _BY_FID.get(int.from_bytes(cmd.data, "big"))
-            if name is None or name not in self.passport.files:
+            if name is None or name not in self.passport.files or name == "EF.CardAccess":
                 return b"", SW_FILE_NOT_FOUND
             self._file = name
             return b"", SW_OK

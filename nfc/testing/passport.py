@@ -15,14 +15,31 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..env import refuse_in_production
 from ..errors import TestMaterialRefused
-from ..lds import encode_com, encode_details, encode_dg1, encode_dg2, encode_dg14, encode_dg15
+from ..lds import (
+    encode_com,
+    encode_details,
+    encode_dg1,
+    encode_dg2,
+    encode_dg14,
+    encode_dg15,
+)
 from ..lds.face import JPEG, jpeg_dimensions, sniff_format
 from ..mrz import DocumentKey, build_td3, format_mrz_date
 from ..pki.keys import spki_der
+from ..reader.pace import PACEInfo, encode_card_access
 from .keys import PrivateKey, generate_key, load_private_pem, private_pem
 from .pki import Issued, TestPKI
 from .placeholder import PLACEHOLDER_JPEG
 from .sod import build_sod
+
+# id-PACE-ECDH-GM-AES-CBC-CMAC-128 on brainpoolP256r1, as many passports offer
+DEFAULT_PACE = PACEInfo("0.4.0.127.0.7.2.2.4.2.2", 2, 13)
+
+
+def card_access_items(card_access: bytes) -> list[bytes]:
+    from ..asn1 import SecurityInfos
+
+    return [item.dump() for item in SecurityInfos.load(card_access)]
 
 FILE_FORMAT = "oneid-synthetic-passport/1"
 ECDSA_PLAIN = {"sha1": "0.4.0.127.0.7.1.1.4.1.1", "sha224": "0.4.0.127.0.7.1.1.4.1.2",
@@ -118,14 +135,16 @@ def make_passport(pki: TestPKI, identity: Identity | None = None, *,
                   aa_hash: str | None = None, explicit_ec_params: bool = False,
                   hash_name: str = "sha256", signer: Issued | None = None,
                   chip_authentication: bool = True, dg11: bool = True,
-                  dg15_key: PrivateKey | None = None) -> SyntheticPassport:
+                  dg15_key: PrivateKey | None = None,
+                  pace: PACEInfo | bool = False) -> SyntheticPassport:
     """Build and sign a synthetic passport.
 
     ``portrait`` is a JPEG (the caller's face image); without one a neutral
     placeholder is used. ``aa_key`` is a key spec ("rsa-1024", "rsa-2048",
     "ec-p256", "ec-brainpool256", ...), a private key, or None for a chip
     without Active Authentication. ``dg15_key`` puts a different key in DG15
-    than the chip holds (a tampered variant).
+    than the chip holds (a tampered variant). ``pace`` (True, or a PACEInfo)
+    writes EF.CardAccess and the PACEInfo in DG14 so readers use PACE.
     """
     refuse_in_production("the synthetic passport generator")
     identity = identity or Identity()
@@ -154,13 +173,19 @@ def make_passport(pki: TestPKI, identity: Identity | None = None, *,
     if chip_authentication:
         ca_spki = spki_der(generate_key("ec-brainpool256").public_key(), explicit=explicit_ec_params)
     aa_alg = ECDSA_PLAIN[aa_hash] if is_ec else None
-    if ca_spki is not None or aa_alg is not None:
-        groups[14] = encode_dg14(chip_authentication_spki=ca_spki, aa_signature_algorithm=aa_alg)
+    pace_info = (DEFAULT_PACE if pace is True else pace) or None
+    card_access = encode_card_access(pace_info) if pace_info else None
+    if ca_spki is not None or aa_alg is not None or card_access:
+        extra = tuple(card_access_items(card_access)) if card_access else ()
+        groups[14] = encode_dg14(chip_authentication_spki=ca_spki, aa_signature_algorithm=aa_alg,
+                                 extra=extra)
     if key is not None:
         shown = dg15_key or key
         groups[15] = encode_dg15(spki_der(shown.public_key(), explicit=explicit_ec_params))
     sod = build_sod(groups, signer.key, signer.der, hash_name=hash_name, pss=pki.pss)
     files = {"EF.COM": encode_com(sorted(groups)), "EF.SOD": sod}
+    if card_access:
+        files["EF.CardAccess"] = card_access
     files.update({f"DG{n}": raw for n, raw in groups.items()})
     return SyntheticPassport(files, identity.document_key(), key, aa_hash)
 

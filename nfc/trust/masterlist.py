@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from ..asn1 import OID_CSCA_MASTER_LIST, CscaMasterList, guarded, load
 from ..errors import MasterListError, NfcError
 from ..pki.certs import Certificate, load_certificate, verify_issued_by
-from ..pki.cms import check_content_digest, find_signer, parse_signed_data, verify_signer
+from ..pki.cms import (
+    check_content_digest,
+    find_signer,
+    parse_signed_data,
+    verify_signer,
+)
 
 MAX_CERTIFICATES = 5000
 

@@ -162,9 +162,38 @@ def test_software_chip_always_answers(apdus):
         assert isinstance(out, bytes) and len(out) >= 2
 
 
+@settings(max_examples=300, deadline=3000, derandomize=True)
+@given(st.lists(st.binary(max_size=120), max_size=5))
+def test_pace_chip_always_answers(apdus):
+    chip = SoftwareChip(pace_sample())
+    oid = bytes.fromhex("04007F00070202040202")  # id-PACE-ECDH-GM-AES-CBC-CMAC-128
+    mse = CommandAPDU(0x00, 0x22, 0xC1, 0xA4, tlv.encode(0x80, oid) + bytes.fromhex("83010184010D")
+                      ).to_bytes()
+    assert chip.process(mse) == b"\x90\x00"
+    for apdu in [mse, bytes.fromhex("10860000027C0000"), *apdus]:
+        out = chip.process(apdu)
+        assert isinstance(out, bytes) and len(out) >= 2
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_card_access_parser_is_total(data):
+    from nfc.reader.pace import parse_card_access
+
+    total(parse_card_access, data)
+
+
+@functools.cache
+def pace_sample():
+    return make_passport(samples()[0], aa_key=None, pace=True)
+
+
 @FUZZ
 @given(st.binary(max_size=300))
 def test_secure_messaging_unwrap_is_total(data):
+    for sm in (SecureMessaging(bytes(16), bytes(range(16)), bytes(8)),
+               SecureMessaging(bytes(16), bytes(range(16)), bytes(16), aes=True)):
+        total(sm.unprotect, data)
+        total(sm.unprotect_command, CommandAPDU(0x0C, 0xB0, 0, 0, data[:255], 256))
     sm = SecureMessaging(bytes(16), bytes(range(16)), bytes(8))
-    total(sm.unprotect, data)
     total(sm.unprotect_command, CommandAPDU(0x0C, 0xB0, 0, 0, data[:255], 256))

@@ -174,3 +174,72 @@ def test_bare_error_status_is_accepted_but_bare_success_is_not():
     assert sm.unprotect(bytes.fromhex("6A82")).sw == 0x6A82  # file not found, unprotected
     with pytest.raises(SecureMessagingError):
         sm.unprotect(bytes.fromhex("9000"))  # success must carry a MAC
+
+
+# --- PACE (ICAO 9303 Part 11 section 4.4) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def pace_passport(pki, identity, hopper_jpeg):
+    return make_passport(pki, identity, portrait=hopper_jpeg, aa_key="ec-p256", pace=True)
+
+
+@pytest.mark.parametrize("bac_too", [True, False])
+def test_pace_read_then_verification(pace_passport, store, bac_too):
+    nonce = os.urandom(8)
+    reader = PassportReader(SoftwareChip(pace_passport, bac=bac_too).transport())
+    chip = reader.read(pace_passport.document_key, nonce=nonce)
+    assert reader.access_control == "PACE"
+    assert chip.files == {k: v for k, v in pace_passport.files.items() if k != "EF.CardAccess"}
+    report = verify_chip(chip, trust_store=store, expected_nonce=nonce)
+    assert report.ok, report.failures
+    assert report.chip_authentication.pace_protocols == ("0.4.0.127.0.7.2.2.4.2.2",)
+
+
+def test_pace_with_a_wrong_mrz_key_is_access_denied(pace_passport):
+    with pytest.raises(AccessDenied):
+        read_passport(SoftwareChip(pace_passport, bac=False).transport(),
+                      DocumentKey("AA0000000", "900101", "300101"))
+
+
+def test_bac_can_be_forced_on_a_pace_chip(pace_passport):
+    reader = PassportReader(SoftwareChip(pace_passport).transport())
+    reader.read(pace_passport.document_key, access="bac")
+    assert reader.access_control == "BAC"
+
+
+def test_pace_required_but_not_offered(passport):
+    from nfc.errors import ProtocolError
+
+    with pytest.raises(ProtocolError):
+        read_passport(SoftwareChip(passport).transport(), passport.document_key, access="pace")
+    reader = PassportReader(SoftwareChip(passport).transport())
+    reader.read(passport.document_key)  # auto falls back to BAC
+    assert reader.access_control == "BAC"
+
+
+@pytest.mark.parametrize("key_length, parameter_id", [(16, 12), (24, 16), (32, 17), (16, 11)])
+def test_pace_variants(pki, key_length, parameter_id):
+    from nfc.reader.pace import PACEInfo
+
+    oid = {16: "0.4.0.127.0.7.2.2.4.2.2", 24: "0.4.0.127.0.7.2.2.4.2.3",
+           32: "0.4.0.127.0.7.2.2.4.2.4"}[key_length]
+    passport = make_passport(pki, aa_key=None, pace=PACEInfo(oid, 2, parameter_id))
+    reader = PassportReader(SoftwareChip(passport, bac=False).transport())
+    assert set(reader.read(passport.document_key).files) >= {"EF.SOD", "DG1", "DG2"}
+    assert reader.access_control == "PACE"
+
+
+def test_aes_secure_messaging_round_trip():
+    from nfc.reader.sm import SecureMessaging
+
+    terminal = SecureMessaging(bytes(range(16)), bytes(range(16, 32)), bytes(16), aes=True)
+    chip = SecureMessaging(bytes(range(16)), bytes(range(16, 32)), bytes(16), aes=True)
+    cmd = CommandAPDU(0x00, 0xB0, 0x00, 0x10, le=200)
+    assert chip.unprotect_command(terminal.protect(cmd)) == cmd
+    resp = terminal.unprotect(chip.protect_response(b"x" * 200, 0x9000))
+    assert resp.data == b"x" * 200 and resp.sw == 0x9000
+    raw = chip.protect_response(b"y", 0x9000)
+    assert terminal.unprotect(raw).data == b"y"
+    with pytest.raises(SecureMessagingError):  # replayed: the counter moved on
+        terminal.unprotect(raw)

@@ -114,3 +114,38 @@ def test_upload_with_a_wrong_token_fails(server, passport_file, capsys):
     code = main(["--simulate", str(passport_file), "--upload", f"{server}/cases/7/chip",
                  "--token", "wrong"])
     assert code == 5 and "401" in capsys.readouterr().err
+
+
+def test_pace_passport_is_read_with_pace(tmp_path, pki, capsys):
+    from nfc.testing import make_passport
+
+    path = tmp_path / "pace.json"
+    make_passport(pki, pace=True).save(path)
+    assert main(["--simulate", str(path), "--nonce", "00" * 8]) == 0
+    assert json.loads(capsys.readouterr().out)["reader"]["access_control"] == "PACE"
+    assert main(["--simulate", str(path), "--nonce", "00" * 8, "--access", "bac"]) == 0
+    assert json.loads(capsys.readouterr().out)["reader"]["access_control"] == "BAC"
+
+
+def test_testing_cli_writes_a_pki_and_a_passport(tmp_path, hopper_jpeg, capsys):
+    from click.testing import CliRunner
+
+    from nfc.testing.__main__ import main as testing_main
+
+    portrait = tmp_path / "face.jpg"
+    portrait.write_bytes(hopper_jpeg)
+    runner = CliRunner()
+    assert runner.invoke(testing_main, ["make-pki", str(tmp_path / "pki")]).exit_code == 0
+    out = runner.invoke(testing_main, ["make-passport", str(tmp_path / "p.json"), "--pki",
+                                       str(tmp_path / "pki"), "--portrait", str(portrait),
+                                       "--surname", "Rashidov", "--sex", "M"])
+    assert out.exit_code == 0, out.output
+    assert main(["--simulate", str(tmp_path / "p.json"), "--nonce", "11" * 8]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    from nfc import TrustStore, verify_chip_upload
+
+    store = TrustStore()
+    store.add_csca((tmp_path / "pki" / "csca.pem").read_bytes())
+    report = verify_chip_upload(payload, expected_nonce=bytes.fromhex("11" * 8), trust_store=store)
+    assert report.ok and report.document.surname == "RASHIDOV"
+    assert report.portrait.image == hopper_jpeg
