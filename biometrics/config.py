@@ -55,7 +55,7 @@ class BiometricsSettings:
     decode_max_side: int = 1600
 
     # --- detection and quality ----------------------------------------------
-    detection_max_side: int = 480
+    detection_max_side: int = 400
     min_face_px: int = 80
     min_reference_face_px: int = 40
     secondary_face_ratio: float = 0.5
@@ -71,8 +71,8 @@ class BiometricsSettings:
     match_threshold: float = 0.50
     review_threshold: float = 0.60
     consistency_threshold: float = 0.55
-    identity_sample_frames: int = 5
-    identity_extra_frames: int = 4
+    identity_sample_frames: int = 4
+    identity_extra_frames: int = 2
 
     # --- liveness: challenge and frames ---------------------------------------
     liveness_engine: str = "dlib"

@@ -1,12 +1,13 @@
 """One person throughout, and the same person as the chip portrait.
 
-Embeddings cost about 70 ms each on one core, so not every frame gets one.
+Embeddings cost about 140 ms each on one core, so not every frame gets one.
 Chosen frames: `identity_sample_frames` spread evenly over the capture,
 preferring frontal frames that pass the quality checks. Then a cheap check
 runs on *every* frame: the aligned face patch of each frame is compared with
 the previous one (normalised cross-correlation); where appearance jumps,
-both frames are embedded too (up to `identity_extra_frames` more). A face
-swapped into a single frame therefore cannot hide between samples.
+the frame across the jump is embedded too (up to `identity_extra_frames`
+more, the sharpest jumps first). A face swapped into a few frames therefore
+cannot hide between samples.
 
 * consistency: the largest distance between any two embedded frames must
   stay within `consistency_threshold`;
@@ -29,7 +30,7 @@ from .results import CheckResult
 
 __all__ = ["IdentityOutcome", "check_identity", "select_frames"]
 
-_JUMP_SIMILARITY = 0.55  # consecutive-frame correlation below this is suspicious
+_JUMP_SIMILARITY = 0.65  # consecutive-frame correlation below this is suspicious
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,16 @@ def select_frames(frames: Sequence[FrameAnalysis], base_yaw: float, s: Biometric
             similarity = appearance_similarity(a, b)
             if similarity < _JUMP_SIMILARITY:
                 jumps.append((similarity, i))
+    # For each jump, most suspicious first, one frame on the side of the
+    # jump not yet embedded: a swapped segment shows a jump in and a jump out.
     extra: list[int] = []
     for _, i in sorted(jumps):
-        for j in (i - 1, i):
-            if j not in picks and j not in extra and len(extra) < s.identity_extra_frames:
+        if len(extra) >= s.identity_extra_frames:
+            break
+        for j in (i, i - 1):
+            if j not in picks and j not in extra:
                 extra.append(j)
+                break
     return sorted(picks | set(extra))
 
 

@@ -112,3 +112,22 @@ def synthetic_face_points(face, measured, pose):
     neutral = face.landmarks()
     matrix, _ = cv2.estimateAffinePartial2D(neutral.astype(np.float32), measured.astype(np.float32))
     return face.landmarks(pose) @ matrix[:, :2].T + matrix[:, 2]
+
+
+# Poses strong enough that dlib's own landmarks, measured on the re-rendered
+# pixels, see the action: a left turn and a broad smile.
+LIVE_POSES = {"turn_left_half": dict(yaw=17.0), "turn_left": dict(yaw=35.0), "smile": dict(smile=1.6)}
+LIVE_SEQUENCE = (["neutral"] * 5 + ["turn_left_half", "turn_left", "turn_left", "turn_left_half"]
+                 + ["neutral"] * 3 + ["smile"] * 3 + ["neutral"] * 5)  # 20 frames
+
+
+@pytest.fixture(scope="session")
+def live_pixels(hopper_frame, synthetic_face):
+    """Grace Hopper performing "turn left, smile" as 20 camera frames (RGB)."""
+    from bio_synthetic import Pose, rendered
+
+    frame, points = hopper_frame
+    poses = {"neutral": frame}
+    for name, pose in LIVE_POSES.items():
+        poses[name] = rendered(frame, points, synthetic_face, Pose(**pose))[0]
+    return [poses[name] for name in LIVE_SEQUENCE]
