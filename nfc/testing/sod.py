@@ -36,8 +36,14 @@ def _signature_algorithm(key: PrivateKey, algo: hashes.HashAlgorithm, pss: bool)
 def build_signed_data(content: bytes, content_type: str, key: PrivateKey, cert_der: bytes, *,
                       digest_algorithm: hashes.HashAlgorithm | None = None, pss: bool = False,
                       signing_time: _dt.datetime | None = None,
-                      include_certificate: bool = True) -> bytes:
-    """ContentInfo(SignedData) over ``content`` with one signer."""
+                      include_certificate: bool = True, sid: str = "issuer_serial",
+                      bare_key_algorithm: bool = False) -> bytes:
+    """ContentInfo(SignedData) over ``content`` with one signer.
+
+    Encodings seen on issued passports: ``sid="ski"`` names the signer by its
+    subject key identifier; ``bare_key_algorithm`` writes rsaEncryption or
+    id-ecPublicKey as the signature algorithm (the digest algorithm then
+    names the hash)."""
     algo = digest_algorithm or hashes.SHA256()
     md = hashlib.new(algo.name, content).digest()
     cert = x509.Certificate.load(cert_der)
@@ -47,13 +53,21 @@ def build_signed_data(content: bytes, content_type: str, key: PrivateKey, cert_d
             {"utc_time": signing_time or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)})]},
         {"type": "message_digest", "values": [md]},
     ])
+    if sid == "ski":
+        identifier = cms.SignerIdentifier({"subject_key_identifier": cert.key_identifier})
+    else:
+        identifier = cms.SignerIdentifier({"issuer_and_serial_number": {
+            "issuer": cert.issuer, "serial_number": cert.serial_number}})
+    sig_alg = _signature_algorithm(key, algo, pss)
+    if bare_key_algorithm:
+        sig_alg = {"algorithm": "1.2.840.113549.1.1.1" if isinstance(key, rsa.RSAPrivateKey)
+                   else "1.2.840.10045.2.1"}
     signer = cms.SignerInfo({
-        "version": "v1",
-        "sid": cms.SignerIdentifier({"issuer_and_serial_number": {
-            "issuer": cert.issuer, "serial_number": cert.serial_number}}),
+        "version": "v3" if sid == "ski" else "v1",
+        "sid": identifier,
         "digest_algorithm": {"algorithm": algo.name},
         "signed_attrs": attrs,
-        "signature_algorithm": _signature_algorithm(key, algo, pss),
+        "signature_algorithm": sig_alg,
         "signature": b"",
     })
     to_sign = b"\x31" + signer["signed_attrs"].dump()[1:]
@@ -79,9 +93,10 @@ def lds_security_object(files: dict[int, bytes], hash_name: str = "sha256") -> b
 
 
 def build_sod(data_groups: dict[int, bytes], key: PrivateKey, cert_der: bytes, *,
-              hash_name: str = "sha256", pss: bool = False) -> bytes:
-    """EF.SOD over the given data groups, signed by the document signer."""
+              hash_name: str = "sha256", pss: bool = False, **encoding) -> bytes:
+    """EF.SOD over the given data groups, signed by the document signer;
+    ``encoding`` passes the options of :func:`build_signed_data`."""
     content = lds_security_object(data_groups, hash_name)
     cms_der = build_signed_data(content, OID_LDS_SECURITY_OBJECT, key, cert_der,
-                                digest_algorithm=_HASH_NAMES[hash_name](), pss=pss)
+                                digest_algorithm=_HASH_NAMES[hash_name](), pss=pss, **encoding)
     return tlv.encode(EF_SOD.tag, cms_der)
