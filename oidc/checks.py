@@ -111,9 +111,10 @@ def check_session(ctx: AuthzContext):
     if login is None:
         return Interaction("login", "no_session")
     auth_time = login.auth_time.timestamp()
-    if "login" in ctx.prompts and auth_time < ctx.pending.received_at:
+    fresh = auth_time >= ctx.pending.received_at  # logged in while serving this very request
+    if "login" in ctx.prompts and not fresh:
         return Interaction("login", "prompt_login")
-    if ctx.max_age is not None and ctx.now - auth_time > ctx.max_age:
+    if ctx.max_age is not None and ctx.now - auth_time > ctx.max_age and not fresh:
         return Interaction("login", "max_age")
     hint = (ctx.params.get("login_hint") or "").strip()
     if hint and hint != login.account.person.pinfl and hint.lower() != (login.account.email or "").lower():

@@ -217,3 +217,10 @@ def test_ui_locales_picks_the_login_language(rp):
 def test_unknown_parameters_are_ignored(rp, login):
     _params, resp = rp.authorize(foo="bar", x_custom="1")
     assert "code" in query_of(resp.headers["Location"])
+
+
+def test_max_age_zero_needs_one_fresh_login_not_a_loop(rp, login, password):
+    _params, resp = rp.authorize(max_age="0")
+    assert resp.headers["Location"].startswith("/login")
+    q = rp.follow_to_code(resp, identifier=PINFL, password=password)
+    assert "code" in q
