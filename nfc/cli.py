@@ -33,7 +33,11 @@ def csca(ctx: click.Context, store: str) -> None:
                    "that CSCA is not yet in the store; check it out of band")
 @click.pass_obj
 def import_(store: CscaDirectory, file: str, pins: tuple[str, ...]) -> None:
-    """Import a master list, a PEM/DER certificate or a CRL."""
+    """Import a master list, a PEM/DER certificate or a CRL.
+
+    CA certificates become trust anchors; a document signer certificate is
+    kept for passports whose EF.SOD does not embed it (never a trust anchor).
+    """
     try:
         result = store.import_file(file, pinned_fingerprints=pins)
     except NfcError as exc:
@@ -62,10 +66,10 @@ def list_(store: CscaDirectory, as_json: bool) -> None:
         click.echo(f"no CSCA certificates in {store.path}")
         return
     for e in entries:
-        if e.kind == "csca":
+        if e.kind in ("csca", "dsc"):
             test = " [TEST]" if e.test_material else ""
-            click.echo(f"CSCA {e.country or '??'}  {e.not_before[:10]} .. {e.not_after[:10]}  "
-                       f"{e.fingerprint[:16]}  {e.subject}{test}")
+            click.echo(f"{e.kind.upper()} {e.country or '??'}  {e.not_before[:10]} .. "
+                       f"{e.not_after[:10]}  {e.fingerprint[:16]}  {e.subject}{test}")
         else:
             click.echo(f"CRL       {e.not_before[:10]} .. {(e.not_after or '')[:10]}  "
                        f"{e.fingerprint[:16]}  {e.subject} ({e.revoked_count} revoked)")

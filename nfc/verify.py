@@ -167,7 +167,7 @@ def _passive(checks: _Checks, sod: SOD, groups: dict[int, bytes], store: TrustSt
              meta: dict) -> tuple[Certificate | None, Certificate | None]:
     checks.run("sod_content", lambda: passive.check_sod_content(sod))
     try:
-        dsc = passive.find_document_signer(sod)
+        dsc = passive.find_document_signer(sod, extra=store.document_signers)
         passive.check_dsc_profile(dsc)
         passive.check_sod_signature(sod, dsc)
     except NfcError as exc:

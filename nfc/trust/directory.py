@@ -3,6 +3,7 @@ manage it::
 
     <store>/csca/<sha256>.der   trusted CSCA certificates
     <store>/crl/<sha256>.crl    the newest verified CRL per CSCA name
+    <store>/dsc/<sha256>.der    document signers for SODs that do not embed theirs
     <store>/index.json          where each entry came from, and when
 
 Imports accept a CSCA master list (CMS, signer verified), PEM or DER
@@ -37,7 +38,7 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class StoreEntry:
-    kind: str  # "csca" or "crl"
+    kind: str  # "csca", "dsc" or "crl"
     fingerprint: str
     subject: str
     country: str | None
@@ -82,10 +83,20 @@ class CscaDirectory:
     def _save_index(self, index: dict[str, dict]) -> None:
         _write_atomic(self.path / "index.json", json.dumps(index, indent=2, sort_keys=True).encode())
 
+    @property
+    def _dsc_dir(self) -> Path:
+        return self.path / "dsc"
+
     def load(self) -> TrustStore:
-        """Read every stored CSCA and CRL; a damaged file is an error."""
+        """Read every stored CSCA, CRL and DSC; a damaged file is an error."""
         store = TrustStore()
         index = self._index()
+        for file in sorted(self._dsc_dir.glob("*.der")) if self._dsc_dir.exists() else []:
+            try:
+                store.add_document_signer(file.read_bytes(),
+                                          source=index.get(file.stem, {}).get("source", ""))
+            except NfcError as exc:
+                raise TrustStoreError(f"{file}: {exc}", code=exc.code) from exc
         for file in sorted(self._csca_dir.glob("*.der")) if self._csca_dir.exists() else []:
             try:
                 store.add_csca(file.read_bytes(), source=index.get(file.stem, {}).get("source", ""))
@@ -147,6 +158,15 @@ class CscaDirectory:
             if cert.fingerprint in index or cert.fingerprint in {c.fingerprint for c in store.cscas}:
                 result.already_present += 1
                 continue
+            if kind == "certificate" and not cert.is_ca:
+                store.add_document_signer(cert, source=source)
+                self._dsc_dir.mkdir(parents=True, exist_ok=True)
+                _write_atomic(self._dsc_dir / f"{cert.fingerprint}.der", cert.der)
+                index[cert.fingerprint] = {"kind": "dsc", "source": source,
+                                           "imported_at": now.isoformat(timespec="seconds")}
+                result.added.append(cert.fingerprint)
+                result.messages.append(f"document signer (not a trust anchor): {cert.subject}")
+                continue
             try:
                 store.add_csca(cert, source=source)
             except TrustStoreError as exc:
@@ -197,6 +217,12 @@ class CscaDirectory:
                                   c.not_before.isoformat(), c.not_after.isoformat(),
                                   meta.get("source", ""), meta.get("imported_at", ""),
                                   test_material=c.is_test_material))
+        for dsc in store.document_signers:
+            meta = index.get(dsc.fingerprint, {})
+            out.append(StoreEntry("dsc", dsc.fingerprint, dsc.subject, dsc.country,
+                                  f"{dsc.serial:x}", dsc.not_before.isoformat(),
+                                  dsc.not_after.isoformat(), meta.get("source", ""),
+                                  meta.get("imported_at", ""), test_material=dsc.is_test_material))
         for crl in store.crls:
             meta = index.get(crl.fingerprint, {})
             out.append(StoreEntry("crl", crl.fingerprint, crl.issuer, None, None,

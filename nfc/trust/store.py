@@ -20,6 +20,7 @@ class TrustStore:
         self._by_subject: dict[bytes, list[Certificate]] = {}
         self._fingerprints: set[str] = set()
         self._crls: dict[bytes, RevocationList] = {}
+        self._dscs: dict[str, Certificate] = {}
         self.sources: dict[str, str] = {}
 
     def __len__(self) -> int:
@@ -35,6 +36,25 @@ class TrustStore:
     @property
     def crls(self) -> list[RevocationList]:
         return list(self._crls.values())
+
+    @property
+    def document_signers(self) -> list[Certificate]:
+        return list(self._dscs.values())
+
+    def add_document_signer(self, cert: Certificate | bytes, *, source: str = "") -> Certificate:
+        """Keep a DSC for documents whose EF.SOD does not embed it (some states
+        leave it out; the ICAO PKD distributes them). Not a trust anchor: the
+        DSC must still chain to a trusted CSCA when a document uses it."""
+        if not isinstance(cert, Certificate):
+            cert = load_certificate(cert)
+        if cert.is_test_material and is_production():
+            raise TrustStoreError("test PKI certificates are refused when IDP_ENV=production",
+                                  code="test_material_refused")
+        if cert.is_ca:
+            raise TrustStoreError("a CA certificate is not a document signer", code="not_a_dsc")
+        self._dscs.setdefault(cert.fingerprint, cert)
+        self.sources.setdefault(cert.fingerprint, source)
+        return cert
 
     def add_csca(self, cert: Certificate | bytes, *, source: str = "") -> Certificate:
         """Trust a CSCA certificate (DER, PEM or decoded)."""

@@ -66,6 +66,30 @@ def test_document_signer_is_not_a_trust_anchor(fresh_pki):
     with pytest.raises(TrustStoreError) as err:
         TrustStore().add_csca(fresh_pki.dsc.der)
     assert err.value.code == "not_a_ca"
+    with pytest.raises(TrustStoreError):
+        TrustStore().add_document_signer(fresh_pki.csca_der)
+
+
+def test_stored_document_signer_serves_sods_without_one(tmp_path, fresh_pki):
+    from nfc import ChipData, VerificationPolicy, verify_chip
+    from nfc.testing import make_passport
+    from nfc.testing.sod import build_sod
+
+    passport = make_passport(fresh_pki, aa_key=None)
+    bare = passport.with_files(EF_SOD=build_sod(passport.data_groups(), fresh_pki.dsc.key,
+                                                fresh_pki.dsc.der, include_certificate=False))
+    directory = CscaDirectory(tmp_path)
+    (tmp_path / "csca.pem").write_bytes(fresh_pki.csca_pem)
+    (tmp_path / "dsc.der").write_bytes(fresh_pki.dsc.der)
+    directory.import_file(tmp_path / "csca.pem")
+    result = directory.import_file(tmp_path / "dsc.der")
+    assert "not a trust anchor" in result.messages[0]
+    assert {e.kind for e in directory.entries()} == {"csca", "dsc"}
+    policy = VerificationPolicy(require_active_authentication=False)
+    report = verify_chip(ChipData(bare.files), trust_store=directory.load(),
+                         expected_nonce=None, policy=policy)
+    assert report.ok, report.failures
+    assert len(directory.load().cscas) == 1  # the DSC did not become an anchor
 
 
 def test_production_refuses_test_cscas(fresh_pki, monkeypatch):
