@@ -44,6 +44,11 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     idp.secret_key = secret
     idp.warm()
     app.extensions["idp"] = idp
+    if settings.esign_trust_anchors:
+        from idp.esign import EsignSettings, EsignVerifier
+
+        app.extensions["esign_verifier"] = EsignVerifier(EsignSettings.from_mapping(settings.values),
+                                                         environ={"IDP_ENV": settings.env})
 
     @app.teardown_appcontext
     def _remove_session(_exc):
@@ -60,6 +65,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from idp.cabinet.security import bp as security_bp
     from idp.notify.views import bp as outbox_bp
     from idp.cabinet.views import bp as cabinet_bp
+    from idp.esign.views import bp as esign_login_bp
     from idp.people.views import bp as people_bp
     from oidc.views import init_app as init_oidc
 
@@ -70,6 +76,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         app.register_blueprint(outbox_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(cabinet_bp)
+    app.register_blueprint(esign_login_bp)
     init_oidc(app, idp)
     ratelimit.init_app(app)
     from idp import errors
