@@ -1,5 +1,6 @@
 import os
 import threading
+from pathlib import Path
 
 import click
 
@@ -12,20 +13,27 @@ import click
 def demo(host, port, portal_port, no_serve):
     """Create the database, seed demo data, and serve the IdP and the demo portal."""
     from idp.app import create_app
-    from idp.demo import seed
+    from idp.demo import ensure_demo_ca, seed
+    from idp.esign.democa import DEMO_HOLDERS
     from idp.migrate import upgrade
 
     # Browsers accept "localhost" (not an IP address) as a passkey RP ID.
     public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     issuer = os.environ.get("IDP_ISSUER") or f"http://{public_host}:{port}"
     portal_url = f"http://{public_host}:{portal_port}"
-    app = create_app({"issuer": issuer, "demo_portal_url": portal_url})
+    esign_dir = Path("var/esign").resolve()
+    esign = ensure_demo_ca(esign_dir)
+    overrides = {"issuer": issuer, "demo_portal_url": portal_url}
+    if not os.environ.get("IDP_ESIGN_TRUST_ANCHORS"):
+        overrides.update(esign_trust_anchors=str(esign_dir / esign["trust_anchors"][0]),
+                         esign_crls=",".join(str(esign_dir / c) for c in esign["crls"]))
+    app = create_app(overrides)
     idp = app.extensions["idp"]
     upgrade(idp.db)
     with idp.db.transaction() as s:
         idp.keys.ensure(s)
-        data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env)
-    app = create_app({"issuer": issuer, "demo_portal_url": portal_url})  # secret now persisted
+        data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env, esign_holders=DEMO_HOLDERS)
+    app = create_app(overrides)  # secret now persisted
 
     click.echo(f"\nOneID demo\n  identity provider: {issuer}\n  demo portal:       {portal_url}\n"
                f"  discovery:         {issuer}/.well-known/openid-configuration\n  database:          {idp.settings.database_url}\n")
@@ -35,6 +43,13 @@ def demo(host, port, portal_port, no_serve):
     click.echo("People in the register who can create an account at /register (PINFL, passport, birth date):")
     for p in data["registrable"]:
         click.echo(f"  {p['pinfl']}  {p['document_number']}  {p['birth_date']}")
+    click.echo(f"E-signature keys at /login/esign (.pfx password: {esign['password']}; holders also log in with "
+               "the password above):")
+    names = {p["pinfl"]: p["name"] for p in data["esign"]}
+    for holder in esign["holders"]:
+        note = f", for {holder['organisation']}" if holder["tin"] else ""
+        note += f", {holder['status']}" if holder["status"] != "valid" else ""
+        click.echo(f"  {names.get(holder['pinfl'], ''):<18} {holder['pinfl']}  {esign_dir / holder['pfx']}{note}")
     click.echo(f"Demo portal client: {data['client']['client_id']} / {data['client']['client_secret']}\n")
     if no_serve:
         return
