@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from idp.notify.views import bp as outbox_bp
     from idp.cabinet.views import bp as cabinet_bp
     from idp.esign.views import bp as esign_login_bp
+    from idp.passkeys.views import bp as passkeys_bp
     from idp.people.views import bp as people_bp
     from oidc.views import init_app as init_oidc
 
@@ -76,6 +77,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         app.register_blueprint(outbox_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(cabinet_bp)
+    app.register_blueprint(passkeys_bp)
     app.register_blueprint(esign_login_bp)
     init_oidc(app, idp)
     ratelimit.init_app(app)
