@@ -62,3 +62,13 @@ def test_reference_error_keeps_the_underlying_cause():
     assert error.reason == "reference_unusable"
     assert error.to_dict()["cause"] == "no_face"
     assert error.hint_key == "await_review"
+
+
+def test_the_reasons_page_lists_every_code_with_its_hint():
+    import pathlib
+    import re
+
+    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "biometrics-reasons.md"
+    rows = re.findall(r"^\| `([a-z_]+)` \| `([a-z_]+)` \| (.+?) \|$", page.read_text(), flags=re.M)
+    assert {code: (key, hint) for code, key, hint in rows} == {
+        code: (info.hint_key, info.hint) for code, info in REASONS.items()}
