@@ -123,6 +123,8 @@ def cli(reader, simulate, mrz, mrz_key, nonce, upload_url, token, output, access
         return
     if upload_url and not token:
         raise click.UsageError("--upload needs --token (or IDP_READER_TOKEN)")
+    if not (mrz or mrz_key or simulate):
+        raise click.UsageError("give --mrz or --mrz-key NUMBER BIRTH(YYMMDD) EXPIRY(YYMMDD)")
     url = _check_url(upload_url) if upload_url else None
     nonce_bytes = None
     if nonce:

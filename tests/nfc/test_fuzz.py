@@ -197,3 +197,36 @@ def test_secure_messaging_unwrap_is_total(data):
         total(sm.unprotect_command, CommandAPDU(0x0C, 0xB0, 0, 0, data[:255], 256))
     sm = SecureMessaging(bytes(16), bytes(range(16)), bytes(8))
     total(sm.unprotect_command, CommandAPDU(0x0C, 0xB0, 0, 0, data[:255], 256))
+
+
+@settings(max_examples=300, deadline=3000, derandomize=True)
+@given(st.lists(st.binary(max_size=64), min_size=1, max_size=12))
+def test_reader_is_total_against_a_hostile_chip(responses):
+    """Whatever a chip (or a relay posing as one) answers, the reader raises
+    an NfcError or finishes; it never crashes or reads without bound."""
+    from nfc.reader.passport_reader import PassportReader
+    from nfc.reader.transport import LocalTransport
+
+    answers = iter(responses)
+    transport = LocalTransport(lambda apdu: next(answers, b"\x90\x00"))
+    total(lambda _: PassportReader(transport).read(samples()[1].document_key,
+                                                   nonce=b"\x00" * 8), None)
+
+
+@settings(max_examples=200, deadline=3000, derandomize=True)
+@given(st.integers(0, 400), st.binary(min_size=1, max_size=4))
+def test_reader_is_total_when_a_genuine_session_is_corrupted(position, garbage):
+    """A real chip session with one response replaced mid-way."""
+    from nfc.reader.passport_reader import PassportReader
+    from nfc.reader.transport import LocalTransport
+
+    chip = SoftwareChip(samples()[1])
+    count = {"n": 0}
+
+    def process(apdu: bytes) -> bytes:
+        count["n"] += 1
+        out = chip.process(apdu)
+        return garbage + out[len(garbage):] if count["n"] == position else out
+
+    total(lambda _: PassportReader(LocalTransport(process)).read(samples()[1].document_key,
+                                                                 nonce=b"\x00" * 8), None)

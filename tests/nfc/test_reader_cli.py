@@ -149,3 +149,19 @@ def test_testing_cli_writes_a_pki_and_a_passport(tmp_path, hopper_jpeg, capsys):
     report = verify_chip_upload(payload, expected_nonce=bytes.fromhex("11" * 8), trust_store=store)
     assert report.ok and report.document.surname == "RASHIDOV"
     assert report.portrait.image == hopper_jpeg
+
+
+def test_missing_mrz_key_is_a_usage_error_before_touching_a_reader(capsys):
+    assert main(["--nonce", "00" * 8]) == 2
+    assert "--mrz" in capsys.readouterr().err
+
+
+def test_no_pcsc_reader_exit_code(monkeypatch):
+    import sys
+    import types
+
+    system = types.ModuleType("smartcard.System")
+    system.readers = lambda: []
+    monkeypatch.setitem(sys.modules, "smartcard", types.ModuleType("smartcard"))
+    monkeypatch.setitem(sys.modules, "smartcard.System", system)
+    assert main(["--mrz-key", "FA1234567", "900517", "310101", "--nonce", "00" * 8]) == 4
