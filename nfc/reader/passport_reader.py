@@ -135,11 +135,15 @@ class PassportReader:
             data += chunk
         return bytes(data[:total])
 
-    def internal_authenticate(self, nonce: bytes) -> bytes:
-        """Active Authentication: the chip signs the 8-byte nonce (section 6.1)."""
+    def internal_authenticate(self, nonce: bytes, *, extended: bool = False) -> bytes:
+        """Active Authentication: the chip signs the 8-byte nonce (section 6.1).
+
+        ``extended`` asks for an extended-length answer, needed when the
+        protected signature of a large RSA key exceeds 256 bytes."""
         if len(nonce) != 8:
             raise ValueError("the Active Authentication nonce is 8 bytes")
-        resp = self._send(CommandAPDU(0x00, 0x88, 0x00, 0x00, nonce, le=256))
+        resp = self._send(CommandAPDU(0x00, 0x88, 0x00, 0x00, nonce,
+                                      le=65536 if extended else 256))
         if resp.sw != SW_OK or not resp.data:
             raise StatusWordError(resp.sw, f"INTERNAL AUTHENTICATE failed ({resp.sw:04X})")
         return resp.data
@@ -170,8 +174,21 @@ class PassportReader:
                 out[name] = raw
         signature = None
         if nonce is not None and "DG15" in out:
-            signature = self.internal_authenticate(nonce)
+            signature = self.internal_authenticate(nonce, extended=_large_rsa(out["DG15"]))
         return ChipData(out, signature, nonce)
+
+
+def _large_rsa(dg15: bytes) -> bool:
+    """RSA keys above 1536 bits give signatures that need extended length."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from ..lds.dg15 import parse_dg15
+
+    try:
+        key = parse_dg15(dg15).public_key
+    except NfcError:
+        return False
+    return isinstance(key, rsa.RSAPublicKey) and key.key_size > 1536
 
 
 def read_passport(transport: Transport, key: DocumentKey, *, nonce: bytes | None = None,

@@ -243,3 +243,16 @@ def test_aes_secure_messaging_round_trip():
     assert terminal.unprotect(raw).data == b"y"
     with pytest.raises(SecureMessagingError):  # replayed: the counter moved on
         terminal.unprotect(raw)
+
+
+@pytest.mark.parametrize("aa_key, extended", [("rsa-1024", False), ("rsa-2048", True),
+                                              ("ec-p256", False)])
+def test_internal_authenticate_asks_for_extended_length_for_large_rsa(pki, aa_key, extended):
+    passport = make_passport(pki, aa_key=aa_key)
+    chip = SoftwareChip(passport)
+    sent = []
+    transport = LocalTransport(lambda apdu: (sent.append(apdu), chip.process(apdu))[1])
+    read_passport(transport, passport.document_key, nonce=os.urandom(8))
+    internal_authenticate = [a for a in sent if a[1] == 0x88]
+    assert len(internal_authenticate) == 1
+    assert CommandAPDU.parse(internal_authenticate[0]).extended is extended
