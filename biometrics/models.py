@@ -87,16 +87,32 @@ def _load(settings: BiometricsSettings) -> FaceModels:
     try:
         cnn = None
         if settings.detector == "cnn":
-            cnn = dlib.cnn_face_detection_model_v1(path("cnn_detector_model_path"))
+            cnn = _model_file("cnn", path("cnn_detector_model_path"))
         return FaceModels(
             detector_kind=settings.detector,
             hog_detector=dlib.get_frontal_face_detector(),
             cnn_detector=cnn,
-            landmarks68=dlib.shape_predictor(path("landmark_model_path")),
-            landmarks5=dlib.shape_predictor(path("alignment_model_path")),
-            recognizer=dlib.face_recognition_model_v1(path("recognition_model_path")),
+            landmarks68=_model_file("shape", path("landmark_model_path")),
+            landmarks5=_model_file("shape", path("alignment_model_path")),
+            recognizer=_model_file("recognition", path("recognition_model_path")),
         )
     except ModelUnavailableError:
         raise
     except RuntimeError as exc:  # dlib reports unreadable model files this way
         raise ModelUnavailableError(f"cannot load model: {exc}") from exc
+
+
+_files: dict[tuple[str, str], Any] = {}
+
+
+def _model_file(kind: str, path: str) -> Any:
+    """One loaded object per model file, shared by every settings variant
+    (called with `_cache_lock` held)."""
+    import dlib
+
+    key = (kind, os.path.realpath(path))
+    if key not in _files:
+        loader = {"cnn": dlib.cnn_face_detection_model_v1, "shape": dlib.shape_predictor,
+                  "recognition": dlib.face_recognition_model_v1}[kind]
+        _files[key] = loader(path)
+    return _files[key]

@@ -87,6 +87,9 @@ class LivenessService:
     ) -> LivenessResult:
         started = time.perf_counter()
         received_at = self._clock()
+        frames = list(frames)
+        if not all(isinstance(f, CapturedFrame) for f in frames):
+            raise TypeError("frames must be CapturedFrame objects")  # a programming error, not the person's
         checks: list[CheckResult] = []
         stage = "challenge"
 

@@ -141,3 +141,13 @@ def test_fingerprint_store_reports_previously_seen_and_expires():
     assert store.remember({"b", "c"}, expires_at=2000.0) == {"b"}
     clock.now = 2500.0
     assert store.remember({"a"}, expires_at=3000.0) == frozenset()
+
+
+def test_frames_may_come_as_any_iterable(service):
+    result = _submit(service, iter(noise_frames()))
+    assert result.passed and result.frame_count == 12
+
+
+def test_frames_of_the_wrong_type_are_a_programming_error(service):
+    with pytest.raises(TypeError):
+        _submit(service, [{"timestamp_ms": 0, "data": b""}] * 12)
