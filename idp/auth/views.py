@@ -72,6 +72,7 @@ def login():
                                essential=request.args.get("essential") == "1", client_name=_client_name(pending))
     form = PasswordLoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
         result = password_login(idp.db.session, idp.passwords, form.identifier.data, form.password.data,
                                 throttler=idp.throttler, device_of=known_device)
@@ -84,9 +85,11 @@ def login():
                 return redirect(url_for("factors.verify", r=pending.id if pending else None))
             return finish_login(result.account_id, result.event, pending)
         idp.db.session.commit()  # keep the audit record of the failure
-        error = wait_message(result.extra["wait"]) if result.error == "throttled" else message(result.error)
+        throttled = result.error == "throttled"
+        error = wait_message(result.extra["wait"]) if throttled else message(result.error)
+        status = 429 if throttled else 401
     elif request.method == "POST":
         error = message("csrf") if "csrf_token" in form.errors else None
-    status = (429 if form.errors == {} and error and "min." in error else 401) if error else 200
+        status = 400 if error else 200
     return render_template("auth/login.html", form=form, error=error, pending=pending, why=why,
                            client_name=_client_name(pending)), status
