@@ -147,7 +147,7 @@ def _page(login, *, error: str | None = None, status: int = 200):
     idp = services()
     page = render_template("passkeys/manage.html", login=login, account=login.account,
                            passkeys=credentials.list_passkeys(idp.db.session, login.account_id),
-                           rename_form=RenameForm(), remove_form=RemoveForm(),
+                           rename_form=RenameForm(),
                            added=request.args.get("added"), removed=request.args.get("removed") == "1",
                            error=message(error) if error else None)
     return make_response(page, status)
