@@ -32,7 +32,8 @@ def demo(host, port, portal_port, no_serve):
     upgrade(idp.db)
     with idp.db.transaction() as s:
         idp.keys.ensure(s)
-        data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env, esign_holders=DEMO_HOLDERS)
+        data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env,
+                    esign_holders=DEMO_HOLDERS)
     app = create_app(overrides)  # secret now persisted
 
     click.echo(f"\nOneID demo\n  identity provider: {issuer}\n  demo portal:       {portal_url}\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from asn1crypto import cms as asn1_cms
 from sqlalchemy import select, update
 

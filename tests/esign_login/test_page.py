@@ -23,7 +23,8 @@ def test_page_asks_for_the_key_file_and_password_and_posts_neither(http):
     password_input = re.search(r'<input type="password" id="esign-password"[^>]*>', html).group(0)
     # Inputs without a name are never part of a form post.
     assert "name=" not in file_input and "name=" not in password_input
-    posted = set(re.findall(r'<input type="hidden" name="([^"]+)"', html.split('id="esign-form"')[1].split("</form>")[0]))
+    form = html.split('id="esign-form"')[1].split("</form>")[0]
+    posted = set(re.findall(r'<input type="hidden" name="([^"]+)"', form))
     assert posted == {"csrf_token", "why", "challenge_id", "cms"}
 
 
