@@ -16,6 +16,8 @@ LIMITED = {
     "people.register": "ratelimit_login",
     "factors.verify": "ratelimit_login",
     "factors.code_login": "ratelimit_login",
+    "esign_login.verify": "ratelimit_login",
+    "esign_login.challenge": "ratelimit_login",
     "oidc.token": "ratelimit_token",
     "oidc.revoke": "ratelimit_token",
     "oidc.introspect": "ratelimit_token",

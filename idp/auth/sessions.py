@@ -63,7 +63,8 @@ class SessionService:
         level, amr = combine(set(login.amr) | set(event.amr), [login.auth_level, event.level])
         login.amr, login.auth_level = amr, level
         login.auth_time = utcnow()
-        if event.acting_for is not None:
+        if event.acting_for is not None or event.method == "esign":
+            # A key names who acts: a personal key after an organisation's ends acting for it.
             login.acting_for = event.acting_for
 
     def end(self, login: LoginSession) -> None:
