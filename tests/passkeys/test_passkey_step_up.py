@@ -60,7 +60,7 @@ def test_step_up_without_user_verification_is_refused(registered, phone, idp):
     assert login.auth_level == "low" and login.amr == ["pwd"]
 
 
-def test_step_up_needs_a_login_and_a_passkey(browser, new_browser):
+def test_step_up_needs_a_login_and_a_passkey(browser):
     assert browser.post_json("/passkeys/step-up/options").get_json()["error"] == "login_required"
     browser.log_in_with_password()
     response = browser.post_json("/passkeys/step-up/options")
