@@ -31,11 +31,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 HOST = "127.0.0.1"
+REPO = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 30.0
 # Tests post logins and token requests far faster than a person would.
 GENEROUS_LIMIT = "100000/minute"
@@ -64,6 +65,9 @@ def base_environment(workdir: Path, *, database_url: str | None, fast_hashing: b
     setting, plus a database in ``workdir`` and a fixed secret so that the
     CLI and the server read the same encrypted keys."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IDP_")}
+    # The server runs this checkout's code, as the test process does, however
+    # (or whether) the package is installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.update({
         "IDP_ENV": "development",
         "IDP_DATABASE_URL": database_url or f"sqlite:///{workdir / 'idp.sqlite'}",
@@ -273,7 +277,8 @@ class Citizen:
         response = self.http.get(authorization_url, allow_redirects=False, timeout=30)
         for _ in range(max_hops):
             if response.status_code not in (302, 303):
-                raise AssertionError(f"stuck at {response.url} with {response.status_code}: {response.text[:300]}")
+                raise AssertionError(f"HTTP {response.status_code} from {urlsplit(response.url).path}, expected a "
+                                     f"redirect: {response.text[:300]}")
             location = urljoin(response.url, response.headers["Location"])
             if location.startswith(redirect_uri):
                 return location
