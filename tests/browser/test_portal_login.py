@@ -11,8 +11,6 @@ PINFL = "31503901234567"  # seeded by `idp demo`
 PASSWORD = "demo-password-2026"
 LOW = "http://eidas.europa.eu/LoA/low"
 LOGIN_BUTTON = "form[action*='/login'] button[type=submit]"
-
-
 PHONE_WIDTH = 390  # CSS pixels, the viewport in conftest.PHONE
 
 
@@ -47,6 +45,7 @@ def test_login_through_idp_shows_claims_then_logout(page, demo_stack, screenshot
     assert "pwd" in page.inner_text("#amr").split()
     assert page.inner_text('#claims [data-claim="pinfl"]').strip() == PINFL
     assert page.inner_text('#claims [data-claim="given_name"]').strip() == "Aziz"
+    assert page_width(page) <= PHONE_WIDTH
     page.screenshot(path=screenshots / "portal-logged-in.png", full_page=True)
 
     page.click("form[action$='/logout'] button[type=submit]")
