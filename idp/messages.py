@@ -51,6 +51,15 @@ CLAIM_LABELS = {
     "phone_number": _l("Phone number"),
     "phone_number_verified": _l("Whether the phone number is verified"),
     "document": _l("Passport number and expiry date"),
+    "user_type": _l("Whether you act for yourself or for an organisation"),
+    "legal_info": _l("The organisation you act for (name and TIN)"),
+    "pin": _l("PINFL (personal identification number)"),
+    "sur_name": _l("Family name"),
+    "first_name": _l("Given name"),
+    "mid_name": _l("Patronymic"),
+    "birth_date": _l("Date of birth"),
+    "pport_no": _l("Passport number"),
+    "auth_method": _l("How you logged in"),
 }
 
 LEVEL_LABELS = {

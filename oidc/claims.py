@@ -11,10 +11,18 @@ SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "phone": ("phone_number", "phone_number_verified"),
     "pinfl": ("pinfl", "residency"),
     "document": ("document",),
+    # The organisation a person acts for after an e-signature login with a legal entity's key.
+    "legal_entity": ("user_type", "legal_info"),
+    # Field names that OneID's existing relying parties read, for a gradual migration.
+    "oneid": ("pin", "sur_name", "first_name", "mid_name", "birth_date", "pport_no", "user_type",
+              "legal_info", "auth_method"),
 }
 SUPPORTED_SCOPES = tuple(SCOPE_CLAIMS)
 SESSION_CLAIMS = ("acr", "amr", "auth_time", "sid")
-CLAIM_SCOPE = {claim: scope for scope, claims in SCOPE_CLAIMS.items() for claim in claims}
+CLAIM_SCOPE: dict[str, str] = {}
+for _scope, _claims in SCOPE_CLAIMS.items():
+    for _claim in _claims:
+        CLAIM_SCOPE.setdefault(_claim, _scope)
 SUPPORTED_CLAIMS = tuple(CLAIM_SCOPE) + SESSION_CLAIMS
 
 
@@ -73,8 +81,8 @@ def released_claims(scope: str, claims: dict, member: str, allowed_scopes: list[
         for s in scopes:
             names.update(SCOPE_CLAIMS.get(s, ()))
     for name in claims.get(member, {}):
-        owner = CLAIM_SCOPE.get(name)
-        if owner and owner in allowed_scopes:
+        owners = {scope for scope, members in SCOPE_CLAIMS.items() if name in members}
+        if owners & set(allowed_scopes):
             names.add(name)
     names.discard("sub")
     return names

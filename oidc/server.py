@@ -18,6 +18,7 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 
 from idp.audit.log import record
+from idp.auth.models import LoginSession
 from idp.db import utcnow
 from idp.people.models import Account, new_id
 from oidc.claims import released_claims
@@ -207,7 +208,8 @@ class IdpOpenIDCode(OpenIDCode):
     def generate_user_info(self, user: Principal, scope):
         names = released_claims(scope, user.claims or {}, "id_token", user.client.allowed_scopes)
         info = UserInfo(sub=subject(self.idp, user))
-        info.update(claim_values(user.account, names))
+        login = self.idp.db.session.get(LoginSession, user.sid) if user.sid else None
+        info.update(claim_values(user.account, names, login))
         return info
 
 

@@ -6,6 +6,7 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from idp.audit.log import record
+from idp.auth.models import LoginSession
 from idp.db import utcnow
 from oidc.claims import released_claims
 from oidc.models import Client, Token, token_hash
@@ -60,7 +61,8 @@ def userinfo_response(idp):
         return _bearer_error("invalid_token", "The account is not active.", 401)
     names = released_claims(token.scope, token.claims or {}, "userinfo", client.allowed_scopes)
     body = {"sub": subject(idp, Principal(account, client))}
-    body.update(claim_values(account, names))
+    login = session.get(LoginSession, token.sid) if token.sid else None
+    body.update(claim_values(account, names, login))
     record(session, "oidc.userinfo", actor=client.client_id, subject=account.id, claims=sorted(names))
     session.commit()
     response = jsonify(body)
