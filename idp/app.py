@@ -79,6 +79,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     app.register_blueprint(cabinet_bp)
     app.register_blueprint(passkeys_bp)
     app.register_blueprint(esign_login_bp)
+    from enrollment import init_app as init_enrollment
+
+    init_enrollment(app, idp)
     init_oidc(app, idp)
     ratelimit.init_app(app)
     from idp import errors

@@ -63,6 +63,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ESIGN_REQUIRE_REVOCATION", str, "true", "Refuse a certificate whose revocation status cannot be established."),
     Setting("WEBAUTHN_RP_ID", str, "", "WebAuthn relying party ID for passkeys; default: the issuer's host name."),
     Setting("WEBAUTHN_ORIGINS", str, "", "Comma-separated origins allowed in passkey ceremonies; default: the issuer's origin."),
+    Setting("CSCA_DIR", str, "var/csca", "CSCA trust store for passport chips (`idp csca import`); re-read when it changes."),
+    Setting("ENROLLMENT_AUTO_APPROVE", str, "false", "Approve remote enrollments whose every check passed clearly, without an officer (`true`/`false`); false sends every case to review."),
+    Setting("ENROLLMENT_CASE_LIFETIME_DAYS", int, 14, "Days an unfinished enrollment case stays open after its last activity."),
+    Setting("ENROLLMENT_CHIP_ATTEMPTS", int, 5, "Chip readings a case may upload before it must continue at a consulate."),
+    Setting("ENROLLMENT_SELFIE_ATTEMPTS", int, 3, "Failed face checks a case may have before it must continue at a consulate."),
+    Setting("BIOMETRIC_RETENTION_DAYS", int, 30, "Days chip portraits and selfie frames are kept after a case's decision (`idp enrollment purge`); scores and reasons stay."),
+    Setting("BIOMETRIC_ENCRYPTION_KEY", str, "", "Base64 Fernet key for biometric data at rest; empty derives one from IDP_KEY_ENCRYPTION_KEY with HKDF.", secret=True),
+    Setting("LIVENESS_ENGINE", str, "dlib", "Liveness engine for the selfie check: `dlib` (built in) or `test` (fixed answer; refused in production). `idp demo` uses `test`."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
 )
 

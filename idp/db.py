@@ -114,3 +114,4 @@ def import_models() -> None:
     from idp.state import models as _state  # noqa: F401
     from idp.notify import models as _notify  # noqa: F401
     from oidc import models as _oidc  # noqa: F401
+    from enrollment import models as _enrollment  # noqa: F401

@@ -1,0 +1,90 @@
+"""The remote-enrollment journey as an explicit step graph.
+
+One registry of steps, each with the steps it requires, the case fields that
+record it as done, and the fields a later change must clear. A guard sends a
+request for a step whose preconditions do not hold back to the latest step
+the case may be at; a submit of a step clears every step after it, so nobody
+can verify one passport and then swap in another document number, or pass
+the selfie with one chip portrait and keep it after reading another chip.
+
+Pure: no Flask, no database session. The services apply `fields_to_clear`
+inside the same transaction that records the new step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from enrollment.models import IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    requires: tuple[str, ...]
+    done_field: str  # the case column that is set when the step is done
+    fields: tuple[str, ...]  # what the step writes, cleared when an earlier step is submitted again
+
+
+STEPS: tuple[Step, ...] = (
+    Step("start", (), "started_at", ("started_at",)),
+    Step("contact", ("start",), "email_verified_at", ("email_verified_at",)),
+    Step("document", ("contact",), "document_at",
+         ("document_number", "birth_date", "expiry_date", "document_at")),
+    Step("chip", ("document",), "chip_at", ("chip_at", "chip_evidence_id", "pinfl")),
+    Step("selfie", ("chip",), "selfie_at", ("selfie_at", "selfie_evidence_id")),
+    Step("submit", ("selfie",), "submitted_at", ("submitted_at",)),
+)
+BY_NAME = {s.name: s for s in STEPS}
+ORDER = tuple(s.name for s in STEPS)
+
+
+def is_done(case, name: str) -> bool:
+    return getattr(case, BY_NAME[name].done_field) is not None
+
+
+def preconditions_hold(case, name: str) -> bool:
+    step = BY_NAME[name]
+    return all(is_done(case, r) and preconditions_hold(case, r) for r in step.requires)
+
+
+def current_step(case) -> str | None:
+    """The latest step the case may be at: the first one not done whose
+    preconditions hold; None once every step is done."""
+    for step in STEPS:
+        if not is_done(case, step.name) and preconditions_hold(case, step.name):
+            return step.name
+    return None
+
+
+def guard(case, name: str) -> str | None:
+    """None when `name` may be shown or submitted now, else the step to go to.
+
+    Steps are open only while the case is in progress; a done step may be
+    revisited (submitting it again clears the steps after it)."""
+    if case.status != IN_PROGRESS:
+        return "status"
+    if preconditions_hold(case, name):
+        return None
+    return current_step(case) or "submit"
+
+
+def later_steps(name: str) -> tuple[Step, ...]:
+    index = ORDER.index(name)
+    return STEPS[index + 1:]
+
+
+def fields_to_clear(name: str) -> tuple[str, ...]:
+    """Every field written by the steps after `name`."""
+    return tuple(f for step in later_steps(name) for f in step.fields)
+
+
+def progress(case) -> list[tuple[str, str]]:
+    """(step, "done" | "current" | "todo") for the progress indicator."""
+    current = current_step(case)
+    out = []
+    for step in STEPS:
+        if step.name == current:
+            out.append((step.name, "current"))
+        else:
+            out.append((step.name, "done" if is_done(case, step.name) else "todo"))
+    return out

@@ -1,0 +1,96 @@
+"""Activation with a passkey, through the passkey package's registration
+calls (idp/passkeys/registration.py: `registration_options` and `register`,
+with this browser's enrollment binding instead of a login session)."""
+from __future__ import annotations
+
+from flask import g, jsonify, request, url_for
+
+from idp.app import services
+from idp.auth.views import finish_login
+from idp.registry import RegistryUnavailable
+
+from enrollment.errors import EnrollmentError
+from enrollment.flow import EnrollmentFlow
+from enrollment.messages import message
+from enrollment.models import RECOVERY
+from enrollment.services import activation
+from enrollment.views import revocation
+from enrollment.views.common import bp, db_session, flow, limit
+
+
+def available() -> bool:
+    try:
+        from idp.passkeys.registration import register, registration_options  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _fail(code: str, status: int = 400, text: str | None = None):
+    return jsonify(ok=False, error=code, message=text or message(code)), status
+
+
+def _context():
+    from enrollment.views.activation import approved_case
+    from idp.passkeys.ceremonies import Ceremonies, RelyingParty
+
+    case = approved_case()
+    idp = services()
+    return case, idp, Ceremonies(idp.state), RelyingParty.from_settings(idp.settings)
+
+
+@bp.post("/activate/passkey/options")
+def passkey_options():
+    from idp.passkeys.errors import PasskeyError
+    from idp.passkeys.registration import registration_options
+
+    case, idp, ceremonies, rp = _context()
+    limit("post_case", case.id)
+    try:
+        account = activation.ensure_account(db_session(), case, idp.registry)
+        options = registration_options(db_session(), ceremonies, rp, account, binding=flow().binding,
+                                       label=_label(), require_user_verification=True)
+    except EnrollmentError as exc:
+        return _fail(exc.code, exc.http_status)
+    except RegistryUnavailable:
+        return _fail("registry_unavailable", 503)
+    except PasskeyError as exc:
+        return _fail(exc.code)
+    db_session().commit()
+    return jsonify(ok=True, **options.as_json())
+
+
+@bp.post("/activate/passkey")
+def passkey_verify():
+    from idp.passkeys.authentication import VERIFIED_EVENT
+    from idp.passkeys.registration import register
+
+    case, idp, ceremonies, rp = _context()
+    limit("post_case", case.id)
+    body = request.get_json(silent=True) if request.is_json else None
+    body = body if isinstance(body, dict) else {}
+    try:
+        account = activation.ensure_account(db_session(), case, idp.registry)
+    except EnrollmentError as exc:
+        return _fail(exc.code, exc.http_status)
+    result = register(db_session(), ceremonies, rp, account_id=account.id, handle=body.get("ceremony"),
+                      binding=flow().binding, credential=body.get("credential"), label=_label())
+    if not result.success:
+        db_session().commit()  # the audit record of the failure
+        return _fail(result.error or "passkey_failed", 400, message("passkey_failed"))
+    if case.purpose == RECOVERY:
+        revocation.end_everything(idp, account.id)
+    activation.finish(db_session(), case, account, idp.sessions, method="passkey", keep=(result.passkey_id,))
+    g.pop("idp_login", None)
+    response = finish_login(account.id, VERIFIED_EVENT, None)
+    out = jsonify(ok=True, redirect=url_for("enrollment.done"))
+    for cookie in response.headers.getlist("Set-Cookie"):
+        out.headers.add("Set-Cookie", cookie)
+    EnrollmentFlow.clear(out)
+    return out
+
+
+def _label() -> str:
+    agent = request.user_agent
+    platform = (agent.platform or "").capitalize() if agent else ""
+    return f"OneID passkey {platform}".strip()[:60]

@@ -1,0 +1,62 @@
+"""Fixtures for enrollment tests: a test passport PKI trusted by the app, a
+synthetic passport for a citizen in the embedded register, the test
+liveness engine, and `Journey`, a citizen's browser walking the steps."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from enrollment_journey import HOLDER, Journey, register_holder  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pki():
+    from nfc.testing import TestPKI
+
+    return TestPKI.create()
+
+
+@pytest.fixture(scope="session")
+def csca_dir(tmp_path_factory, pki):
+    """A CSCA directory trusting the test PKI (its CSCA and a current CRL)."""
+    from nfc import CscaDirectory
+
+    path = tmp_path_factory.mktemp("csca")
+    store = CscaDirectory(path)
+    store.import_bytes(pki.csca_der, source="test PKI")
+    store.import_bytes(pki.crl(), source="test PKI")
+    return path
+
+
+@pytest.fixture(scope="session")
+def passport(pki):
+    from nfc.testing import make_passport
+
+    return make_passport(pki, HOLDER)
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides, csca_dir):
+    return {**settings_overrides, "csca_dir": str(csca_dir), "liveness_engine": "test"}
+
+
+@pytest.fixture
+def holder(idp):
+    """The passport's holder in the embedded population register."""
+    register_holder(idp)
+    return HOLDER
+
+
+@pytest.fixture
+def journey(app, idp, holder, passport):
+    return Journey(app, idp, passport)
+
+
+@pytest.fixture
+def today():
+    return dt.date.today()
