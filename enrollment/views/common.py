@@ -100,3 +100,13 @@ def save_flow(response, state: EnrollmentFlow):
     lifetime = max(svc().config.case_lifetime_days, 14) * 86400
     state.save(response, max_age=lifetime)
     return response
+
+
+def _too_large(_exc):
+    # Answered without touching the request body or the locale (which would
+    # read the form, hit the limit again and fail).
+    return jsonify(error="too_large", detail="the request is larger than this endpoint accepts"), 413
+
+
+bp.register_error_handler(413, _too_large)
+reader_bp.register_error_handler(413, _too_large)
