@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from idp.audit.models import AuditEvent
@@ -30,14 +30,30 @@ def _digest(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+LOCK_KEY = 0x1D0A0D17  # PostgreSQL advisory lock for the chain head
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialise writers on the chain head until the caller's transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock; the head read after it
+    sees the previous writer's committed record (READ COMMITTED).
+    SQLite: a write statement takes the database's write lock at once (reads
+    before it ran outside any transaction, so no stale snapshot is upgraded).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+    elif dialect == "sqlite":
+        session.execute(text("UPDATE audit_event SET seq = seq WHERE 0"))
+
+
 def record(session: Session, event: str, *, actor: str | None = None, subject: str | None = None, **data) -> AuditEvent:
     """Append an event in the caller's transaction."""
-    head = session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1).with_for_update()
-    ).scalar()
+    _lock_chain(session)
+    head = session.execute(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).scalar()
     prev = head or GENESIS
-    entry = AuditEvent(at=utcnow().replace(microsecond=0), event=event, actor=actor, subject=subject,
-                       data=data, prev_hash=prev)
+    entry = AuditEvent(at=utcnow(), event=event, actor=actor, subject=subject, data=data, prev_hash=prev)
     entry.hash = _digest(prev, entry)
     session.add(entry)
     session.flush()

@@ -77,7 +77,9 @@ def serve(bind, workers, threads):
     class Server(BaseApplication):
         def load_config(self):
             for key, value in {"bind": bind, "workers": workers, "threads": threads,
-                               "accesslog": "-", "forwarded_allow_ips": "127.0.0.1"}.items():
+                               "accesslog": "-", "forwarded_allow_ips": "127.0.0.1",
+                               # no shared ~/.gunicorn control socket between instances on one host
+                               "control_socket_disable": True}.items():
                 self.cfg.set(key, value)
 
         def load(self):
