@@ -32,7 +32,7 @@ class Browser:
 
     def enable_totp(self):
         page = self.http.get("/cabinet/security/totp").get_data(as_text=True)
-        secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+        secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
         resp = self.form("/cabinet/security/totp", {"code": pyotp.TOTP(secret).now()}, page="/cabinet/security/totp")
         assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
         return secret
