@@ -1,6 +1,9 @@
-"""Activation with a passkey, through the passkey package's registration
-calls (idp/passkeys/registration.py: `registration_options` and `register`,
-with this browser's enrollment binding instead of a login session)."""
+"""Activation with a passkey, through the passkey package's documented
+registration calls (docs/passkeys.md, "API": `registration_options` and
+`register` from `idp.passkeys`, with this browser's enrollment binding
+instead of a login session). The passkey must verify the user (fingerprint,
+face or screen lock), so the new account's first passkey reaches level high
+at login; the account's identity level stays substantial."""
 from __future__ import annotations
 
 from flask import g, jsonify, request, url_for
@@ -20,7 +23,7 @@ from enrollment.views.common import bp, db_session, flow, limit
 
 def available() -> bool:
     try:
-        from idp.passkeys.registration import register, registration_options  # noqa: F401
+        from idp.passkeys import register, registration_options  # noqa: F401
     except ImportError:
         return False
     return True
@@ -32,7 +35,7 @@ def _fail(code: str, status: int = 400, text: str | None = None):
 
 def _context():
     from enrollment.views.activation import approved_case
-    from idp.passkeys.ceremonies import Ceremonies, RelyingParty
+    from idp.passkeys import Ceremonies, RelyingParty
 
     case = approved_case()
     idp = services()
@@ -41,13 +44,14 @@ def _context():
 
 @bp.post("/activate/passkey/options")
 def passkey_options():
+    from idp.passkeys import registration_options
     from idp.passkeys.errors import PasskeyError
-    from idp.passkeys.registration import registration_options
 
     case, idp, ceremonies, rp = _context()
     limit("post_case", case.id)
     try:
         account = activation.ensure_account(db_session(), case, idp.registry)
+        db_session().commit()  # before the ceremony's own write to the state store
         options = registration_options(db_session(), ceremonies, rp, account, binding=flow().binding,
                                        label=_label(), require_user_verification=True)
     except EnrollmentError as exc:
@@ -62,8 +66,8 @@ def passkey_options():
 
 @bp.post("/activate/passkey")
 def passkey_verify():
+    from idp.passkeys import register
     from idp.passkeys.authentication import VERIFIED_EVENT
-    from idp.passkeys.registration import register
 
     case, idp, ceremonies, rp = _context()
     limit("post_case", case.id)

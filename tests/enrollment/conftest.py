@@ -60,3 +60,29 @@ def journey(app, idp, holder, passport):
 @pytest.fixture
 def today():
     return dt.date.today()
+
+
+@pytest.fixture
+def cli(app, database_url, csca_dir, monkeypatch):
+    """`idp enrollment ...` on the test app's database; returns a function
+    running one command."""
+    import json
+
+    from click.testing import CliRunner
+
+    from enrollment.cli import enrollment
+
+    for key, value in {"IDP_DATABASE_URL": database_url, "IDP_ENV": "test", "IDP_ISSUER": "http://localhost",
+                       "IDP_CSCA_DIR": str(csca_dir), "IDP_LIVENESS_ENGINE": "test",
+                       "IDP_ARGON2_MEMORY_KIB": "1024", "IDP_ARGON2_TIME_COST": "1"}.items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+
+    def run(*args, ok: bool = True, as_json: bool = False):
+        assert args[0] == "enrollment"
+        result = runner.invoke(enrollment, [*args[1:], *(["--json"] if as_json else [])])
+        if ok:
+            assert result.exit_code == 0, result.output
+        return json.loads(result.output) if as_json and ok else result
+
+    return run

@@ -69,11 +69,12 @@ def frames(count: int = 12, *, fps: float = 6.0, seed: int | None = None) -> lis
 
 
 class Journey:
-    def __init__(self, app, idp, passport, *, http=None, email: str = EMAIL):
+    def __init__(self, app, idp, passport, *, http=None, email: str = EMAIL, lang: str = "en"):
         self.app, self.idp, self.passport = app, idp, passport
         self.http = http or app.test_client()
         self.email = email
         self.token: str | None = None
+        self.http.get(f"/enroll/?lang={lang}")  # the language cookie, as a person's first choice would set it
 
     # -- plumbing -----------------------------------------------------------------
     def get(self, path: str, **kw):
