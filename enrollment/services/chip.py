@@ -102,6 +102,8 @@ def verify_upload(session: Session, case: EnrollmentCase, payload: bytes | str |
     except nfc.UploadFormatError as exc:
         record(session, "enrollment.chip.malformed", subject=case.id)
         raise UploadMalformed(str(exc)) from None
+    case.chip_attempts += 1
+    session.flush()  # the transaction is open before the claim's savepoint (pysqlite opens none for SELECTs)
     reasons, warnings = chip_reasons(report)
     document = report.document
     if not reasons and document is not None and document.nationality.rstrip("<") != "UZB":
@@ -110,7 +112,6 @@ def verify_upload(session: Session, case: EnrollmentCase, payload: bytes | str |
     pinfl: str | None = None
     if not reasons and document is not None:
         register, pinfl = _register_match(session, case, document, registry, reasons, warnings)
-    case.chip_attempts += 1
     evidence = ChipEvidence(case_id=case.id, accepted=not reasons, reasons=reasons, warnings=warnings,
                             report=report.as_log(), register_match=register,
                             reader={k: v for k, v in upload.reader.items()

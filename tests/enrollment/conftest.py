@@ -42,7 +42,10 @@ def passport(pki):
 
 @pytest.fixture
 def settings_overrides(settings_overrides, csca_dir):
-    return {**settings_overrides, "csca_dir": str(csca_dir), "liveness_engine": "test"}
+    # A fixed server secret, as production has: the browser's signed enrollment
+    # cookie must stay valid when the app is recreated (the restart tests).
+    return {**settings_overrides, "csca_dir": str(csca_dir), "liveness_engine": "test",
+            "secret_key": "enrollment-tests-" + "s" * 32}
 
 
 @pytest.fixture
