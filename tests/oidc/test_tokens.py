@@ -138,3 +138,14 @@ def test_code_bound_to_redirect_uri(rp, password):
     q = rp.follow_to_code(resp, identifier=PINFL, password=password)
     resp = rp.token(q["code"], redirect_uri="http://rp.example/other")
     assert resp.status_code == 400 and resp.get_json()["error"] == "invalid_grant"
+
+
+def test_rs256_for_a_client_that_asks(app, http, idp, demo, password):
+    with idp.db.transaction() as s:
+        new = create_client(s, name="Legacy RSA RP", redirect_uris=["https://rsa.example/cb"], alg="RS256")
+    rp = RP(http, app, client_id=new.client.client_id, secret=new.secret, redirect_uri="https://rsa.example/cb")
+    _params, resp = rp.authorize()
+    q = rp.follow_to_code(resp, identifier=PINFL, password=password)
+    token = rp.decode_id_token(rp.token(q["code"]).get_json()["id_token"])
+    assert token.header["alg"] == "RS256" and token.header["kid"].startswith("rs256-")
+    assert token.claims["aud"] == [rp.client_id]
