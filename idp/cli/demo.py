@@ -27,6 +27,12 @@ def demo(host, port, portal_port, no_serve):
     if not os.environ.get("IDP_ESIGN_TRUST_ANCHORS"):
         overrides.update(esign_trust_anchors=str(esign_dir / esign["trust_anchors"][0]),
                          esign_crls=",".join(str(esign_dir / c) for c in esign["crls"]))
+    from enrollment import demo as enrollment_demo
+
+    csca_dir = Path(os.environ.get("IDP_CSCA_DIR") or "var/csca").resolve()
+    enrollment_info = enrollment_demo.prepare(Path("var/enrollment").resolve(), csca_dir,
+                                              environment=os.environ.get("IDP_ENV", "development"))
+    overrides.update(csca_dir=str(csca_dir), liveness_engine=os.environ.get("IDP_LIVENESS_ENGINE") or "test")
     app = create_app(overrides)
     idp = app.extensions["idp"]
     upgrade(idp.db)
@@ -34,6 +40,7 @@ def demo(host, port, portal_port, no_serve):
         idp.keys.ensure(s)
         data = seed(s, idp.passwords, portal_url=portal_url, environment=idp.settings.env,
                     esign_holders=DEMO_HOLDERS)
+        enrollment_demo.seed(s, environment=idp.settings.env)
     app = create_app(overrides)  # secret now persisted
 
     click.echo(f"\nOneID demo\n  identity provider: {issuer}\n  demo portal:       {portal_url}\n"
@@ -51,6 +58,7 @@ def demo(host, port, portal_port, no_serve):
         note = f", for {holder['organisation']}" if holder["tin"] else ""
         note += f", {holder['status']}" if holder["status"] != "valid" else ""
         click.echo(f"  {names.get(holder['pinfl'], ''):<18} {holder['pinfl']}  {esign_dir / holder['pfx']}{note}")
+    click.echo(enrollment_demo.instructions(enrollment_info, issuer))
     click.echo(f"Demo portal client: {data['client']['client_id']} / {data['client']['client_secret']}\n")
     if no_serve:
         return
