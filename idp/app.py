@@ -82,6 +82,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from enrollment import init_app as init_enrollment
 
     init_enrollment(app, idp)
+    from consular import init_app as init_consular
+
+    init_consular(app, idp)
     init_oidc(app, idp)
     ratelimit.init_app(app)
     from idp import errors

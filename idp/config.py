@@ -71,6 +71,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BIOMETRIC_RETENTION_DAYS", int, 30, "Days chip portraits and selfie frames are kept after a case's decision (`idp enrollment purge`); scores and reasons stay."),
     Setting("BIOMETRIC_ENCRYPTION_KEY", str, "", "Base64 Fernet key for biometric data at rest; empty derives one from IDP_KEY_ENCRYPTION_KEY with HKDF.", secret=True),
     Setting("LIVENESS_ENGINE", str, "dlib", "Liveness engine for the selfie check: `dlib` (built in) or `test` (fixed answer; refused in production). `idp demo` uses `test`."),
+    Setting("CONSULAR_SESSION_LIFETIME", int, 2 * 3600, "Seconds an officer's portal session lasts after the passkey login (absolute); then the officer proves the passkey again."),
+    Setting("CONSULAR_IDLE_TIMEOUT", int, 15 * 60, "Seconds without a request after which the consular portal asks the officer for the passkey again."),
+    Setting("CONSULAR_REVIEW_TARGET_HOURS", int, 72, "Service-level target for remote cases: hours from submission to an officer's decision (queue age filters)."),
+    Setting("CONSULAR_REMINDER_HOURS", int, 24, "`idp consular send-reminders` e-mails the appointments that start within this many hours."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
 )
 

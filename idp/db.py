@@ -115,3 +115,4 @@ def import_models() -> None:
     from idp.notify import models as _notify  # noqa: F401
     from oidc import models as _oidc  # noqa: F401
     from enrollment import models as _enrollment  # noqa: F401
+    from consular import models as _consular  # noqa: F401

@@ -10,7 +10,8 @@ from idp.cli import clients, db, demo, keys, misc, users
 
 GROUPS = [db.db, clients.clients, keys.keys, users.users, misc.audit, misc.config, demo.demo, demo.serve]
 # Groups owned by library packages; mounted when present.
-OPTIONAL = [("nfc.cli", "csca"), ("idp.esign.cli", "esign"), ("enrollment.cli", "enrollment")]
+OPTIONAL = [("nfc.cli", "csca"), ("idp.esign.cli", "esign"), ("enrollment.cli", "enrollment"),
+            ("consular.cli", "consulates_group"), ("consular.cli", "officers_group"), ("consular.cli", "consular_group")]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,130 @@
+"""Every text the consular pages and e-mails show for a code: reason codes,
+flags, statuses. Lazy, so each is translated in the reader's language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# Why an officer rejects a remote case: the citizen reads the text in their language.
+REJECTION_REASONS = {
+    "face_mismatch": _l("The face in your selfie does not match the photo stored in your passport's chip."),
+    "liveness_doubt": _l("We could not confirm that the selfie was taken live, by you, at the time of enrollment."),
+    "document_doubt": _l("We could not confirm that your passport is genuine and valid."),
+    "register_mismatch": _l("The details in your passport do not match the population register."),
+    "duplicate": _l("You already have a OneID account or another enrollment."),
+    "other": _l("Your identity could not be confirmed remotely."),
+}
+
+# Why an officer refuses an enrollment at the desk (told in person, and recorded).
+REFUSAL_REASONS = {
+    "document_invalid": _l("The passport is not valid or not genuine"),
+    "document_damaged": _l("The passport is damaged"),
+    "person_mismatch": _l("The person does not match the passport"),
+    "register_no_match": _l("Not found in the population register"),
+    "document_expired": _l("The passport has expired"),
+    "other": _l("Other reason"),
+}
+
+FLAGS = {
+    "face_match_uncertain": _l("Face match uncertain"),
+    "face_no_match": _l("Faces do not match"),
+    "reference_unusable": _l("Chip portrait unusable"),
+    "register_name_mismatch": _l("Names differ from the register"),
+    "account_recovery": _l("Account recovery"),
+    "chip_refused": _l("Chip refused"),
+    "chip_crl_missing": _l("No current revocation list"),
+    "chip_crl_stale": _l("Revocation list out of date"),
+    "automatic_rejection": _l("Rejected automatically"),
+}
+
+CASE_STATUS = {
+    "awaiting": _l("Awaiting review"),
+    "second": _l("Awaiting a supervisor"),
+    "auto_rejected": _l("Rejected automatically"),
+    "decided": _l("Decided"),
+}
+
+OUTCOMES = {
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "consular": _l("Asked to visit a consulate"),
+}
+
+AGE = {
+    "on_track": _l("Within target"),
+    "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"),
+}
+
+VISIT_STATUS = {
+    "open": _l("In progress"),
+    "awaiting_supervisor": _l("Awaiting a supervisor"),
+    "approved": _l("Approved"),
+    "refused": _l("Refused"),
+}
+
+APPOINTMENT_STATUS = {
+    "booked": _l("Booked"),
+    "cancelled": _l("Cancelled"),
+    "arrived": _l("Arrived"),
+    "completed": _l("Completed"),
+    "no_show": _l("Did not come"),
+}
+
+ERRORS = {
+    "not_found": _l("Not found, or not handled by your consulate."),
+    "forbidden": _l("You may not do this."),
+    "same_officer": _l("You gave the first approval: another person, a supervisor, must confirm it."),
+    "supervisor_required": _l("This needs a supervisor's approval (four eyes)."),
+    "own_case": _l("You cannot decide on your own enrollment."),
+    "case_not_open": _l("This case has already been decided."),
+    "visit_closed": _l("This visit has already been decided."),
+    "document_missing": _l("Record the passport first."),
+    "photo_missing": _l("Take the photo first."),
+    "register_no_match": _l("The passport was not found in the population register: the person cannot be enrolled."),
+    "document_number_invalid": _l("A passport number is two letters and seven digits."),
+    "passport_not_checked": _l("Confirm that you checked the passport in hand."),
+    "document_expired": _l("The passport has expired."),
+    "birth_date_invalid": _l("The birth date is not valid."),
+    "reason_unknown": _l("Choose a reason."),
+    "nonce_expired": _l("The reader's challenge expired. Start the chip reading again."),
+    "upload_malformed": _l("The reader's file is not a chip reading."),
+    "token_invalid": _l("The reader's link expired. Start the chip reading again."),
+    "appointment_not_found": _l("No appointment with this reference at this consulate."),
+    "appointment_not_booked": _l("This appointment is not open any more."),
+    "appointment_not_due": _l("The appointment has not started yet."),
+    "appointment_started": _l("The appointment has already started; it can no longer be cancelled here."),
+    "slot_unavailable": _l("This time is no longer available. Please choose another one."),
+    "slot_full": _l("Someone booked the last place a moment ago. Please choose another time."),
+    "already_booked": _l("This e-mail address already has an upcoming appointment. Cancel it first to book another one."),
+    "activation_code_invalid": _l("This code is not valid. It may have expired (codes are valid for 72 hours) or been used already. Ask the consulate for a new one."),
+    "rate_limited": _l("Too many attempts. Please wait a while and try again."),
+    "registry_unavailable": _l("The population register is not answering. Please try again in a few minutes."),
+    "delivery_failed": _l("We could not send the e-mail. Please check the address and try again."),
+    "code_wrong": _l("The code is not correct."),
+    "code_expired": _l("The code has expired. Ask for a new one."),
+    "code_too_many_tries": _l("Too many wrong codes. Ask for a new one."),
+    "code_resend_too_soon": _l("A code was sent a moment ago. Please wait a minute before asking again."),
+    "code_too_many_sends": _l("Too many codes were sent to this address. Please try again later."),
+    "email_invalid": _l("Enter a valid e-mail address."),
+    "not_routable": _l("This consulate cannot take the case."),
+    "csrf": _l("The page was open too long or was sent twice. Please go back and try again."),
+    "passkey_failed": _l("The passkey could not be created. Please try again."),
+    "session_expired": _l("For your security, confirm with your passkey again."),
+    "not_an_officer": _l("This account has no role at a consulate."),
+    "passkey_required": _l("The consular portal needs a login with a passkey."),
+    "account_disabled": _l("This account is disabled."),
+}
+
+
+def message(code: str | None) -> str:
+    if not code:
+        return ""
+    text = ERRORS.get(code)
+    return str(text) if text is not None else code
+
+
+def label(table: dict, code: str | None) -> str:
+    if code is None:
+        return ""
+    text = table.get(code)
+    return str(text) if text is not None else code

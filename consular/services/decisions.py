@@ -1,0 +1,185 @@
+"""Officers' decisions on remote enrollment cases: approve, reject (with a
+reason the citizen reads in their language), or ask for a consular visit.
+
+State changes of the case go through enrollment's services
+(`enrollment.services.decision.approve`, `.reject`, `.apply`); the two
+changes enrollment has no function for are the small adapters at the end of
+this module (re-opening an automatic rejection, and sending a case in review
+to the consular route). Four eyes (consular/foureyes.py): a case with a
+flagged check, or the override of an automatic rejection, is approved by
+two people, the second a supervisor. Every decision is final and audited.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from idp.audit.log import record
+from idp.db import utcnow
+
+from enrollment import policy
+from enrollment.models import AWAITING_REVIEW, CONSULAR, REJECTED, ChipEvidence, EnrollmentCase, EnrollmentClaim
+from enrollment.services import decision as enrollment_decision
+from enrollment.services.cases import release_claim
+
+from consular import foureyes
+from consular.errors import Conflict, Forbidden, NotFound
+from consular.messages import REJECTION_REASONS
+from consular.models import CASE_APPROVED, CASE_CONSULAR, CASE_REJECTED, CaseReview, Consulate
+from consular.services.visits import person_account
+
+
+def visible_case(session: Session, consulate: Consulate, case_id: str) -> tuple[EnrollmentCase, CaseReview]:
+    """A case routed to this consulate; NotFound for any other (without saying whether it exists)."""
+    review = session.get(CaseReview, case_id) if isinstance(case_id, str) and len(case_id) <= 36 else None
+    if review is None or review.consulate_id != consulate.id:
+        raise NotFound()
+    return session.get(EnrollmentCase, case_id), review
+
+
+def subject_of(session: Session, case: EnrollmentCase) -> str:
+    """The audit subject for events about the case's person: their account
+    when there is one (shown in the cabinet), else the case."""
+    account = person_account(session, case.pinfl) if case.pinfl else None
+    return case.account_id or (account.id if account else case.id)
+
+
+def record_view(session: Session, case: EnrollmentCase, *, officer_id: str, consulate_id: str) -> None:
+    record(session, "consular.case.viewed", actor=officer_id, subject=subject_of(session, case), case=case.id,
+           consulate=consulate_id)
+
+
+def _overridable(session: Session, case: EnrollmentCase) -> bool:
+    """An automatic rejection of a case whose chip was verified (the person is known)."""
+    if case.status != REJECTED or case.decided_by != "policy" or not case.pinfl:
+        return False
+    chip = session.get(ChipEvidence, case.chip_evidence_id) if case.chip_evidence_id else None
+    return chip is not None and chip.accepted
+
+
+def _check_open(case: EnrollmentCase, review: CaseReview) -> None:
+    if review.outcome is not None:
+        raise Conflict(code="case_not_open")
+
+
+def _not_own(session: Session, case: EnrollmentCase, actor: foureyes.Actor) -> None:
+    account = person_account(session, case.pinfl) if case.pinfl else None
+    if account is not None and account.id == actor.account_id:
+        raise Conflict(code="own_case")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Safe to log; `activation_token` goes only into the citizen's e-mail."""
+
+    step: str  # foureyes.FIRST or FINAL
+    outcome: str | None = None
+    activation_token: str | None = None
+
+
+def approve(session: Session, case: EnrollmentCase, review: CaseReview, *, actor: foureyes.Actor) -> Outcome:
+    _check_open(case, review)
+    _not_own(session, case, actor)
+    if case.status == AWAITING_REVIEW:
+        override = False
+    elif _overridable(session, case):
+        override = True
+    else:
+        raise Conflict(code="case_not_open")
+    step = foureyes.approval_step(needs_second=bool(case.flags) or override, first_by=review.first_approval_by,
+                                  actor=actor)
+    now = utcnow()
+    if step == foureyes.FIRST:
+        review.first_approval_by, review.first_approval_role, review.first_approval_at = (
+            actor.account_id, actor.role, now)
+        review.override = override
+        record(session, "consular.case.first_approval", actor=actor.account_id, subject=case.id, case=case.id,
+               consulate=review.consulate_id, role=actor.role, override=override, flags=list(case.flags or []))
+        return Outcome(step)
+    by = f"officer:{actor.account_id}"
+    token = _reopen_and_approve(session, case, by=by) if override else enrollment_decision.approve(session, case, by=by)
+    _final(session, case, review, actor, CASE_APPROVED, override=override)
+    return Outcome(step, CASE_APPROVED, token)
+
+
+def reject(session: Session, case: EnrollmentCase, review: CaseReview, *, actor: foureyes.Actor, reason: str,
+           note: str | None) -> Outcome:
+    _check_open(case, review)
+    if case.status != AWAITING_REVIEW:
+        raise Conflict(code="case_not_open")
+    if reason not in REJECTION_REASONS:
+        raise Conflict(code="reason_unknown")
+    foureyes.check_second_person(first_by=review.first_approval_by, actor=actor)
+    _not_own(session, case, actor)
+    enrollment_decision.reject(session, case, by=f"officer:{actor.account_id}", reasons=(f"consular_{reason}",))
+    review.reason_code, review.message = reason, (note or "").strip() or None
+    _final(session, case, review, actor, CASE_REJECTED, reason=reason)
+    return Outcome(foureyes.FINAL, CASE_REJECTED)
+
+
+def request_visit(session: Session, case: EnrollmentCase, review: CaseReview, *, actor: foureyes.Actor,
+                  note: str | None) -> Outcome:
+    _check_open(case, review)
+    if case.status != AWAITING_REVIEW:
+        raise Conflict(code="case_not_open")
+    foureyes.check_second_person(first_by=review.first_approval_by, actor=actor)
+    _not_own(session, case, actor)
+    _send_to_consulate(session, case, by=f"officer:{actor.account_id}")
+    review.message = (note or "").strip() or None
+    _final(session, case, review, actor, CASE_CONSULAR)
+    return Outcome(foureyes.FINAL, CASE_CONSULAR)
+
+
+def move(session: Session, case: EnrollmentCase, review: CaseReview, *, actor: foureyes.Actor,
+         to: Consulate) -> None:
+    """A supervisor hands a case to another consulate (the citizen lives elsewhere)."""
+    if actor.role != "supervisor":
+        raise Forbidden(code="supervisor_required")
+    _check_open(case, review)
+    if not to.active or to.id == review.consulate_id:
+        raise Conflict(code="not_routable")
+    before = review.consulate_id
+    review.consulate_id, review.routed_by, review.routed_at = to.id, "officer", utcnow()
+    review.first_approval_by = review.first_approval_role = review.first_approval_at = None
+    record(session, "consular.case.moved", actor=actor.account_id, subject=case.id, case=case.id,
+           consulate=to.id, previous=before)
+
+
+def _final(session: Session, case: EnrollmentCase, review: CaseReview, actor: foureyes.Actor, outcome: str,
+           **data) -> None:
+    review.outcome, review.decided_by, review.decided_at = outcome, actor.account_id, utcnow()
+    record(session, "consular.case.decided", actor=actor.account_id, subject=case.id, case=case.id,
+           consulate=review.consulate_id, outcome=outcome, role=actor.role,
+           first_approval_by=review.first_approval_by, **data)
+
+
+# -- adapters for state changes enrollment has no function for ------------------------
+def _reopen_and_approve(session: Session, case: EnrollmentCase, *, by: str) -> str:
+    """Approve a case the policy rejected. `enrollment.services.decision.approve`
+    takes only cases in review, so the claim on the person (released at the
+    rejection) is taken again here, then enrollment's `apply` approves."""
+    if person_account(session, case.pinfl) is not None:
+        raise Conflict(code="already_enrolled")
+    claim = session.get(EnrollmentClaim, case.pinfl)
+    if claim is not None and claim.case_id != case.id:
+        other = session.get(EnrollmentCase, claim.case_id)
+        if other is not None and other.open:
+            raise Conflict(code="enrollment_in_progress")
+        session.delete(claim)
+        session.flush()
+    if claim is None or claim.case_id != case.id:
+        session.add(EnrollmentClaim(pinfl=case.pinfl, case_id=case.id))
+        session.flush()
+    return enrollment_decision.apply(session, case, policy.Decision(policy.APPROVE, ("rejection_overridden",)),
+                                     by=by)
+
+
+def _send_to_consulate(session: Session, case: EnrollmentCase, *, by: str) -> None:
+    """Close a case in review on the consular route (`enrollment.services.cases.
+    switch_to_consular` takes only cases in progress)."""
+    now = utcnow()
+    case.status, case.route = CONSULAR, "consular"
+    case.decided_at, case.decided_by, case.updated_at = now, by, now
+    release_claim(session, case)
+    record(session, "enrollment.case.consular", subject=case.id, reason="officer_request", by=by)
