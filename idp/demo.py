@@ -55,6 +55,9 @@ def seed(session, passwords, *, portal_url: str, environment: str, esign_holders
             created["registrable"].append({"pinfl": pinfl, "document_number": doc, "birth_date": birth})
     for holder in esign_holders:
         created["esign"].append(_seed_key_holder(session, passwords, holder))
+    from consular.demo import seed_consular
+
+    created["consular"] = seed_consular(session, passwords, password=DEMO_PASSWORD, environment=environment)
     if session.get(Client, PORTAL_CLIENT_ID) is None:
         new = create_client(session, client_id=PORTAL_CLIENT_ID, name="my.gov.uz (demo portal)",
                             redirect_uris=[portal_url + "/callback"],
