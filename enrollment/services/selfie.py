@@ -79,9 +79,8 @@ def verify_selfie(session: Session, case: EnrollmentCase, liveness: LivenessServ
                                       reference_portrait=chip_portrait(session, case, cipher),
                                       expected_subject=case.id)
     reasons = result.reasons
-    counted = not (set(reasons) & NOT_AN_ATTEMPT)
-    if counted:
-        case.selfie_attempts += 1
+    if result.outcome == "fail" and not set(reasons) & NOT_AN_ATTEMPT:
+        case.selfie_attempts += 1  # a limit on failures (IDP_ENROLLMENT_SELFIE_ATTEMPTS)
     match = result.match
     evidence = SelfieEvidence(case_id=case.id, outcome=result.outcome, reasons=list(reasons),
                               face_distance=round(match.distance, 4) if match else None, result=result.to_dict())

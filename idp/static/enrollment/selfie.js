@@ -120,6 +120,7 @@
         if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
         show(statusNode, text("passed"));
         start.hidden = true;
+        if (attempts) { attempts.parentNode.hidden = true; }
         next.hidden = false;
         next.focus();
         return;
