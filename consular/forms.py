@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consular.messages import REFUSAL_REASONS, REJECTION_REASONS
@@ -56,12 +57,12 @@ class PhotoForm(FlaskForm):
 
 
 class RefuseForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=[(k, v) for k, v in REFUSAL_REASONS.items()],
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in REFUSAL_REASONS.items()],
                          validators=[DataRequired()])
 
 
 class RejectForm(FlaskForm):
-    reason = SelectField(_l("Reason the citizen reads"), choices=[(k, v) for k, v in REJECTION_REASONS.items()],
+    reason = SelectField(_l("Reason the citizen reads"), choices=[SelectChoice(k, v) for k, v in REJECTION_REASONS.items()],
                          validators=[DataRequired()])
     note = TextAreaField(_l("Message to the citizen (optional, shown as you write it)"),
                          validators=[Optional(), Length(max=1000)])

@@ -27,12 +27,18 @@ from consular import foureyes
 from consular.errors import Conflict, Forbidden, NotFound
 from consular.messages import REJECTION_REASONS
 from consular.models import CASE_APPROVED, CASE_CONSULAR, CASE_REJECTED, CaseReview, Consulate
+from consular.services import queue
 from consular.services.visits import person_account
 
 
 def visible_case(session: Session, consulate: Consulate, case_id: str) -> tuple[EnrollmentCase, CaseReview]:
     """A case routed to this consulate; NotFound for any other (without saying whether it exists)."""
-    review = session.get(CaseReview, case_id) if isinstance(case_id, str) and len(case_id) <= 36 else None
+    if not isinstance(case_id, str) or len(case_id) > 36:
+        raise NotFound()
+    review = session.get(CaseReview, case_id)
+    if review is None:  # not routed yet (opened from a link before the queue was)
+        case = session.get(EnrollmentCase, case_id)
+        review = queue.route(session, case) if case is not None and queue.routable(case) else None
     if review is None or review.consulate_id != consulate.id:
         raise NotFound()
     return session.get(EnrollmentCase, case_id), review

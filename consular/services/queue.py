@@ -86,6 +86,15 @@ def route_new_cases(session: Session, *, now: dt.datetime | None = None) -> int:
     return len(unrouted)
 
 
+def routable(case: EnrollmentCase, *, now: dt.datetime | None = None) -> bool:
+    """The same condition as `route_new_cases`, for one case."""
+    now = now or utcnow()
+    if case.status == AWAITING_REVIEW:
+        return True
+    return (case.status == REJECTED and case.decided_by == "policy" and case.pinfl is not None
+            and case.decided_at is not None and case.decided_at >= now - dt.timedelta(days=OVERRIDE_DAYS))
+
+
 def status_of(case: EnrollmentCase, review: CaseReview) -> str | None:
     if review.outcome:
         return "decided"

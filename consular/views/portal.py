@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import redirect, request, url_for
+from wtforms.fields.choices import SelectChoice
 
 from enrollment.config import ACTIVATION_TTL_DAYS
 from enrollment.messages import message as enrollment_message
 from enrollment.notify import activation_url
+from idp.db import utcnow
 from idp.notify.senders import DeliveryError
 
 from consular import foureyes, notify
@@ -50,8 +52,8 @@ def _case_page(officer, case, review, *, status: int = 200, error: str | None = 
     found = evidence.gather(db(), case, cipher=svc().cipher, registry=svc().idp.registry, state=svc().idp.state,
                             faces=svc().faces, person_subject=decisions.subject_of(db(), case))
     move = MoveForm()
-    move.consulate.choices = [(c.code, f"{c.code} · {c.name}") for c in consulates.all_consulates(db(), active_only=True)
-                              if c.id != officer.consulate.id]
+    move.consulate.choices = [SelectChoice(c.code, f"{c.code} · {c.name}")
+                              for c in consulates.all_consulates(db(), active_only=True) if c.id != officer.consulate.id]
     key = queue.status_of(case, review)
     return portal_page(
         "consular/case.html", officer, status, case=case, review=review, key=key, evidence=found,
@@ -61,8 +63,7 @@ def _case_page(officer, case, review, *, status: int = 200, error: str | None = 
         status_label=label(CASE_STATUS, key) if key else case.status, reason_text=enrollment_message,
         rejection_label=lambda r: label(REJECTION_REASONS, r), needs_second=bool(case.flags) or key == "auto_rejected",
         local=lambda m: consulates.local(officer.consulate, m),
-        age_label=label(AGE, queue.age_bucket(queue.utcnow() - queue.submitted(case),
-                                              svc().config.review_target_hours)))
+        age_label=label(AGE, queue.age_bucket(utcnow() - queue.submitted(case), svc().config.review_target_hours)))
 
 
 @portal.get("/<code>/cases/<case_id>")
@@ -129,7 +130,7 @@ def case_visit(officer, case_id: str):
 def case_move(officer, case_id: str):
     case, review = _case(officer, case_id)
     form = MoveForm()
-    form.consulate.choices = [(c.code, c.code) for c in consulates.all_consulates(db(), active_only=True)]
+    form.consulate.choices = [SelectChoice(c.code, c.code) for c in consulates.all_consulates(db(), active_only=True)]
     if not form.validate_on_submit():
         raise Forbidden(code="csrf")
     target = consulates.find(db(), form.consulate.data)
