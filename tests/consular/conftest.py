@@ -18,6 +18,30 @@ from consular_portal import Portal  # noqa: E402
 from consular_people import CITIZENS, PASSWORD, ROLES, STAFF  # noqa: E402
 from soft_authenticator import SoftAuthenticator  # noqa: E402
 
+@pytest.fixture(scope="session")
+def pki():
+    from nfc.testing import TestPKI
+
+    return TestPKI.create()
+
+
+@pytest.fixture(scope="session")
+def csca_dir(tmp_path_factory, pki):
+    """A CSCA directory trusting the test PKI (its CSCA and a current CRL)."""
+    from nfc import CscaDirectory
+
+    path = tmp_path_factory.mktemp("consular-csca")
+    store = CscaDirectory(path)
+    store.import_bytes(pki.csca_der, source="test PKI")
+    store.import_bytes(pki.crl(), source="test PKI")
+    return path
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides, csca_dir):
+    return {**settings_overrides, "csca_dir": str(csca_dir), "liveness_engine": "test"}
+
+
 @pytest.fixture
 def world(idp, demo):
     """The demo's consulates (MOW: Russia, Belarus, Armenia, and the fallback
@@ -72,7 +96,7 @@ def outbox(idp):
     def _messages(to: str | None = None):
         with idp.db.transaction() as s:
             rows = s.scalars(select(OutboxMessage).where(OutboxMessage.channel == "email")
-                             .order_by(OutboxMessage.id)).all()
+                             .order_by(OutboxMessage.created_at)).all()
             return [(m.recipient, m.subject, m.body) for m in rows if to is None or m.recipient == to]
 
     return _messages
@@ -107,5 +131,45 @@ def cases(app, idp, world, faces_jpeg):
 
     def _make(**kwargs):
         return make_case(idp, app.extensions["enrollment"].cipher, faces_jpeg, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def open_slot(idp, world):
+    """open_slot("MOW", hours_ahead=..., capacity=1) -> slot id, at a whole minute."""
+    from consular.models import Slot
+    from consular.services import consulates
+
+    def _open(code: str = "MOW", *, hours_ahead: float = 72, capacity: int = 1) -> str:
+        when = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
+        with idp.db.transaction() as s:
+            consulate = consulates.find(s, code)
+            slot = Slot(consulate_id=consulate.id, starts_at=when, minutes=20, capacity=capacity)
+            s.add(slot)
+            s.flush()
+            return slot.id
+
+    return _open
+
+
+@pytest.fixture(scope="session")
+def passport_of(pki, faces_jpeg):
+    """passport_of(citizen) -> a synthetic chip passport of a CITIZENS entry,
+    with Grace Hopper's portrait in DG2."""
+    from nfc.testing import Identity, make_passport
+
+    made = {}
+
+    def _make(citizen, *, document_number: str | None = None):
+        pinfl, family, given, birth, sex, passport = citizen
+        key = (pinfl, document_number)
+        if key not in made:
+            identity = Identity(surname=family.upper(), given_names=given.upper(),
+                                document_number=document_number or passport,
+                                date_of_birth=dt.date.fromisoformat(birth), date_of_expiry=dt.date(2032, 1, 31),
+                                sex=sex, personal_number=pinfl)
+            made[key] = make_passport(pki, identity, portrait=faces_jpeg["hopper_portrait"], aa_key="ec-p256")
+        return made[key]
 
     return _make
