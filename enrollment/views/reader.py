@@ -14,7 +14,8 @@ from idp.app import csrf, services
 from idp.registry import RegistryUnavailable
 
 from enrollment.config import MAX_CHIP_UPLOAD
-from enrollment.errors import EnrollmentError, ReaderTokenInvalid
+from enrollment import steps
+from enrollment.errors import EnrollmentError, ReaderTokenInvalid, StepNotAllowed
 from enrollment.models import EnrollmentCase
 from enrollment.services import chip as chip_service
 from enrollment.services import reader
@@ -58,6 +59,9 @@ def _authorise(case_id: str) -> str:
 @csrf.exempt
 def chip_challenge(case_id: str):
     digest = _authorise(case_id)
+    case = db_session().get(EnrollmentCase, case_id)
+    if case is None or steps.guard(case, "chip") is not None or steps.is_done(case, "chip"):
+        raise StepNotAllowed("the case is not at the chip step")
     nonce, expires = reader.issue_nonce(services().state, case_id, digest)
     return jsonify(nonce=nonce.hex(),
                    expires_at=dt.datetime.fromtimestamp(expires, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))

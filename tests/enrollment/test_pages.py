@@ -93,3 +93,15 @@ def test_bad_settings_stop_the_app_at_start_up(settings_overrides, change, probl
 
     with pytest.raises(ConfigError, match=problem):
         create_app({**settings_overrides, **change})
+
+
+def test_the_openapi_description_covers_every_json_route(app):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "enrollment-openapi.yaml").read_text()
+    routes = {rule.rule.replace("<case_id>", "{case_id}") for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/enroll/api/") or rule.rule in ("/enroll/status.json", "/enroll/selfie/challenge",
+                                                                       "/enroll/selfie/frames")}
+    assert len(routes) == 5
+    for route in routes:
+        assert f"\n  {route}:\n" in text, route

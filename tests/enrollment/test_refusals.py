@@ -247,3 +247,13 @@ def test_malformed_unauthenticated_and_oversized_uploads(journey):
     assert huge.status_code == 413
     with journey.idp.db.transaction() as s:
         assert s.get(EnrollmentCase, case.id).chip_attempts == 0  # none of these was a reading
+
+
+def test_a_reader_cannot_start_again_once_the_chip_step_is_done(journey):
+    journey.through_document()
+    journey.chip_page()
+    spare = journey.token
+    journey.chip_page()
+    assert journey.read_chip(token=journey.token).get_json()["outcome"] == "verified"
+    late = journey.challenge(spare)
+    assert late.status_code == 409 and late.get_json()["error"] == "step_not_allowed"
