@@ -57,7 +57,8 @@ class Citizen:
 
     # -- activation
     def enter_code(self, code: str):
-        return self.post("/consular/activate", {"code": code}, page="/consular/activate")
+        path = f"/consular/activate?lang={self.lang}"
+        return self.post(path, {"code": code}, page=path)
 
     def create_passkey(self, **create):
         token = csrf_in(self.page("/consular/activate"))  # the session's token, as the passkey page has
