@@ -23,7 +23,7 @@ CHIP_CHECKS = ["sod_parse", "sod_content", "sod_signature", "dsc_chain", "dsc_va
 
 def make_case(idp, cipher, faces, *, citizen, email: str, phone: str | None = None, locale: str = "en",
               flags: tuple[str, ...] = (), submitted_hours_ago: float = 1.0, purpose: str = "enroll",
-              selfie: str = "pass", distance: float = 0.31, rejected: bool = False, images: bool = True) -> str:
+              selfie: str = "pass", distance: float = 0.31, rejected: bool = False, images: bool = False) -> str:
     pinfl, _family, _given, birth, _sex, passport = citizen
     now = dt.datetime.now(dt.timezone.utc)
     submitted = now - dt.timedelta(hours=submitted_hours_ago)

@@ -7,7 +7,8 @@ from consular_people import CITIZENS
 
 def test_the_case_page_shows_every_piece_of_evidence(cases, portal):
     case = cases(citizen=CITIZENS[0], email="bekzod@example.org", phone="+79161234567",
-                 flags=("face_match_uncertain", "register_name_mismatch"), selfie="review", distance=0.56)
+                 flags=("face_match_uncertain", "register_name_mismatch"), selfie="review", distance=0.56,
+                 images=True)
     page = portal("officer").page(f"/consular/officer/MOW/cases/{case}?lang=en")
     # the person, from the register, and what they typed
     assert "Bekzod" in page and "Ergashev" in page and CITIZENS[0][0] in page and "FA1000001" in page
