@@ -91,6 +91,8 @@ def instructions(info: dict, issuer: str) -> str:
             f"  citizen abroad:  {info['name']}, passport {number} (check digit {cd1}), "
             f"born {birth} ({cd2}), valid until {expiry} ({cd3})\n"
             f"  passport chip:   {info['passport']}\n"
-            f"  at the chip step run the page's command: idp-reader --simulate {info['passport']} --upload ... --token ...\n"
+            f"  at the chip step run the page's command:\n"
+            f"                   idp-reader --simulate {info['passport']} --upload ... --token ...\n"
             f"  e-mail codes:    {issuer}/dev/outbox\n"
-            f"  then approve:    idp enrollment list; idp enrollment approve CASE_ID  (the activation link is e-mailed)\n")
+            f"  then approve:    idp enrollment list; idp enrollment approve CASE_ID\n"
+            f"                   (the activation link is e-mailed)\n")

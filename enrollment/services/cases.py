@@ -40,7 +40,8 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def start_case(session: Session, *, purpose: str, route: str, locale: str, lifetime_days: int) -> tuple[EnrollmentCase, str]:
+def start_case(session: Session, *, purpose: str, route: str, locale: str,
+               lifetime_days: int) -> tuple[EnrollmentCase, str]:
     """A new case and the browser key that holds it."""
     if purpose not in PURPOSES or route not in ROUTES:
         raise ValueError("unknown purpose or route")

@@ -2,7 +2,7 @@
 authenticator app) and resuming a case on another device by e-mail code."""
 from __future__ import annotations
 
-from flask import g, jsonify, redirect, request, url_for
+from flask import abort, g, make_response, redirect, request, url_for
 
 from idp.app import services
 from idp.auth import totp
@@ -43,8 +43,6 @@ def activation_link(token: str):
 def approved_case() -> EnrollmentCase:
     case = require_case()
     if case.status != APPROVED or not activation.activation_open(case, ACTIVATION_TTL_DAYS):
-        from flask import abort
-
         abort(redirect(where_to(case) if case.status != APPROVED else url_for("enrollment.status")))
     return case
 
@@ -92,8 +90,6 @@ def activate_app():
     qr = totp.qr_data_uri(totp.provisioning_uri(state.totp_secret, label))
     body, status = page("enrollment/activate_app.html", case, 400 if errors else 200, form=form, errors=errors,
                         qr=qr, secret=state.totp_secret)
-    from flask import make_response
-
     response = make_response(body, status)
     if new_secret:
         save_flow(response, state)

@@ -12,7 +12,6 @@ frame).
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
 import os
 import re
