@@ -115,7 +115,7 @@ def officer_required(view):
         if officer is None:
             if wants_json():
                 return jsonify(ok=False, error=error, message=message(error)), 401
-            return redirect(url_for("consular_portal.login", why=error, next=request.full_path))
+            return redirect(url_for("consular_portal.login", why=error, next=request.full_path.rstrip("?")))
         code = kwargs.pop("code", None)
         if code is not None:
             consulate = consulates.find(db(), code)
