@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 
-from biometrics import BiometricsSettings, LivenessService
+from biometrics import BiometricsError, BiometricsSettings, LivenessService
 
+from idp.config import ConfigError
 from idp.state.secrets import dev_secret
 
 from enrollment.config import EnrollmentConfig
@@ -27,6 +28,10 @@ class EnrollmentServices:
         self.trust = TrustStoreCache(config.csca_dir)
         self.limiter = RateLimiter(idp.state)
         self._liveness: LivenessService | None = None
+        try:  # checked at start-up; the service itself (face models) is built on first use
+            self.biometrics_settings()
+        except BiometricsError as exc:
+            raise ConfigError(f"IDP_BIOMETRICS_*: {exc}") from None
 
     def biometrics_settings(self) -> BiometricsSettings:
         """Library defaults, the engine named by IDP_LIVENESS_ENGINE, a frame

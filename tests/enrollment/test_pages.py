@@ -105,3 +105,17 @@ def test_the_openapi_description_covers_every_json_route(app):
     assert len(routes) == 5
     for route in routes:
         assert f"\n  {route}:\n" in text, route
+
+
+def test_a_misspelt_biometrics_setting_stops_the_app_at_start_up(settings_overrides, monkeypatch):
+    from idp.app import create_app
+    from idp.config import ConfigError
+
+    monkeypatch.setenv("IDP_BIOMETRICS_MATCH_TRESHOLD", "0.4")
+    with pytest.raises(ConfigError, match="IDP_BIOMETRICS_"):
+        create_app(settings_overrides)
+    monkeypatch.delenv("IDP_BIOMETRICS_MATCH_TRESHOLD")
+    monkeypatch.setenv("IDP_BIOMETRICS_MATCH_THRESHOLD", "0.45")
+    app = create_app(settings_overrides)
+    assert app.extensions["enrollment"].biometrics_settings().match_threshold == 0.45
+    app.extensions["idp"].db.dispose()
