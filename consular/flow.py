@@ -41,10 +41,10 @@ class BookingFlow:
 
 @dataclass
 class ActivationFlow:
-    """The activation code the citizen entered (checked, not yet used) and
-    the browser binding of the passkey ceremony."""
+    """The activation code the citizen entered (its row id: checked, not yet
+    used) and the browser binding of the passkey ceremony."""
 
-    code: str | None = None
+    code_id: str | None = None
     binding: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     started: float = field(default_factory=time.time)
 

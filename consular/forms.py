@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -62,7 +63,8 @@ class RefuseForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = SelectField(_l("Reason the citizen reads"), choices=[SelectChoice(k, v) for k, v in REJECTION_REASONS.items()],
+    reason = SelectField(_l("Reason the citizen reads"),
+                         choices=[SelectChoice(k, v) for k, v in REJECTION_REASONS.items()],
                          validators=[DataRequired()])
     note = TextAreaField(_l("Message to the citizen (optional, shown as you write it)"),
                          validators=[Optional(), Length(max=1000)])

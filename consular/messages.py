@@ -95,8 +95,10 @@ ERRORS = {
     "appointment_started": _l("The appointment has already started; it can no longer be cancelled here."),
     "slot_unavailable": _l("This time is no longer available. Please choose another one."),
     "slot_full": _l("Someone booked the last place a moment ago. Please choose another time."),
-    "already_booked": _l("This e-mail address already has an upcoming appointment. Cancel it first to book another one."),
-    "activation_code_invalid": _l("This code is not valid. It may have expired (codes are valid for 72 hours) or been used already. Ask the consulate for a new one."),
+    "already_booked": _l("This e-mail address already has an upcoming appointment. Cancel it first to book "
+                         "another one."),
+    "activation_code_invalid": _l("This code is not valid. It may have expired (codes are valid for 72 hours) or "
+                                  "been used already. Ask the consulate for a new one."),
     "rate_limited": _l("Too many attempts. Please wait a while and try again."),
     "registry_unavailable": _l("The population register is not answering. Please try again in a few minutes."),
     "delivery_failed": _l("We could not send the e-mail. Please check the address and try again."),

@@ -86,8 +86,18 @@ def find(session: Session, code: str | None) -> ActivationCode | None:
 def check(session: Session, code: str | None, *, now: dt.datetime | None = None) -> ActivationCode:
     """The live code row; ActivationRefused with the precise reason (for the
     audit log; the citizen is told only that the code is not valid)."""
+    return live(find(session, code), now=now)
+
+
+def check_id(session: Session, code_id: str | None, *, now: dt.datetime | None = None) -> ActivationCode:
+    """The same, for the code a browser entered a moment ago (its row id is
+    in the browser's signed session; the code itself is not kept there)."""
+    row = session.get(ActivationCode, code_id) if isinstance(code_id, str) and len(code_id) <= 36 else None
+    return live(row, now=now)
+
+
+def live(row: ActivationCode | None, *, now: dt.datetime | None = None) -> ActivationCode:
     now = now or utcnow()
-    row = find(session, code)
     if row is None:
         raise ActivationRefused(code="code_unknown")
     if row.used_at is not None:

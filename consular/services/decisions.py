@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from idp.audit.log import record
 from idp.db import utcnow
 
 from enrollment import policy
+from enrollment.errors import EnrollmentError
 from enrollment.models import AWAITING_REVIEW, CONSULAR, REJECTED, ChipEvidence, EnrollmentCase, EnrollmentClaim
 from enrollment.services import decision as enrollment_decision
 from enrollment.services.cases import release_claim
@@ -97,14 +99,21 @@ def approve(session: Session, case: EnrollmentCase, review: CaseReview, *, actor
                                   actor=actor)
     now = utcnow()
     if step == foureyes.FIRST:
-        review.first_approval_by, review.first_approval_role, review.first_approval_at = (
-            actor.account_id, actor.role, now)
-        review.override = override
+        # one conditional UPDATE: of two officers approving at once, one is first
+        taken = session.execute(update(CaseReview).where(
+            CaseReview.case_id == review.case_id, CaseReview.first_approval_by.is_(None), CaseReview.outcome.is_(None))
+            .values(first_approval_by=actor.account_id, first_approval_role=actor.role, first_approval_at=now,
+                    override=override).execution_options(synchronize_session=False)).rowcount
+        if taken != 1:
+            raise Conflict(code="case_not_open")
+        session.refresh(review)
         record(session, "consular.case.first_approval", actor=actor.account_id, subject=case.id, case=case.id,
                consulate=review.consulate_id, role=actor.role, override=override, flags=list(case.flags or []))
         return Outcome(step)
+    _claim(session, review, actor, CASE_APPROVED)
     by = f"officer:{actor.account_id}"
-    token = _reopen_and_approve(session, case, by=by) if override else enrollment_decision.approve(session, case, by=by)
+    token = _reopen_and_approve(session, case, by=by) if override else _enrollment(
+        enrollment_decision.approve, session, case, by=by)
     _final(session, case, review, actor, CASE_APPROVED, override=override)
     return Outcome(step, CASE_APPROVED, token)
 
@@ -118,7 +127,9 @@ def reject(session: Session, case: EnrollmentCase, review: CaseReview, *, actor:
         raise Conflict(code="reason_unknown")
     foureyes.check_second_person(first_by=review.first_approval_by, actor=actor)
     _not_own(session, case, actor)
-    enrollment_decision.reject(session, case, by=f"officer:{actor.account_id}", reasons=(f"consular_{reason}",))
+    _claim(session, review, actor, CASE_REJECTED)
+    _enrollment(enrollment_decision.reject, session, case, by=f"officer:{actor.account_id}",
+                reasons=(f"consular_{reason}",))
     review.reason_code, review.message = reason, (note or "").strip() or None
     _final(session, case, review, actor, CASE_REJECTED, reason=reason)
     return Outcome(foureyes.FINAL, CASE_REJECTED)
@@ -131,6 +142,7 @@ def request_visit(session: Session, case: EnrollmentCase, review: CaseReview, *,
         raise Conflict(code="case_not_open")
     foureyes.check_second_person(first_by=review.first_approval_by, actor=actor)
     _not_own(session, case, actor)
+    _claim(session, review, actor, CASE_CONSULAR)
     _send_to_consulate(session, case, by=f"officer:{actor.account_id}")
     review.message = (note or "").strip() or None
     _final(session, case, review, actor, CASE_CONSULAR)
@@ -152,9 +164,28 @@ def move(session: Session, case: EnrollmentCase, review: CaseReview, *, actor: f
            consulate=to.id, previous=before)
 
 
+def _claim(session: Session, review: CaseReview, actor: foureyes.Actor, outcome: str) -> None:
+    """Take the decision with one conditional UPDATE, before the case changes:
+    of two officers deciding at once, one decides and the other gets a 409."""
+    taken = session.execute(update(CaseReview).where(CaseReview.case_id == review.case_id,
+                                                     CaseReview.outcome.is_(None))
+                            .values(outcome=outcome, decided_by=actor.account_id, decided_at=utcnow())
+                            .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise Conflict(code="case_not_open")
+    session.refresh(review)
+
+
+def _enrollment(function, session: Session, case: EnrollmentCase, **kwargs):
+    """One of enrollment's decision services; its refusal is a conflict here."""
+    try:
+        return function(session, case, **kwargs)
+    except EnrollmentError:
+        raise Conflict(code="case_not_open") from None
+
+
 def _final(session: Session, case: EnrollmentCase, review: CaseReview, actor: foureyes.Actor, outcome: str,
            **data) -> None:
-    review.outcome, review.decided_by, review.decided_at = outcome, actor.account_id, utcnow()
     record(session, "consular.case.decided", actor=actor.account_id, subject=case.id, case=case.id,
            consulate=review.consulate_id, outcome=outcome, role=actor.role,
            first_approval_by=review.first_approval_by, **data)

@@ -97,9 +97,11 @@ class OfficerInfo:
     active: bool
 
 
-def listing(session: Session, consulate_code: str | None = None, *, include_disabled: bool = False) -> list[OfficerInfo]:
+def listing(session: Session, consulate_code: str | None = None, *,
+            include_disabled: bool = False) -> list[OfficerInfo]:
     query = (select(OfficerRole, Account, Consulate).join(Account, Account.id == OfficerRole.account_id)
-             .join(Consulate, Consulate.id == OfficerRole.consulate_id).order_by(Consulate.code, OfficerRole.created_at))
+             .join(Consulate, Consulate.id == OfficerRole.consulate_id)
+             .order_by(Consulate.code, OfficerRole.created_at))
     if consulate_code:
         query = query.where(Consulate.code == consulate_code.strip().upper())
     if not include_disabled:

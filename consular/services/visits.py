@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from idp.audit.log import record
@@ -184,13 +184,14 @@ def approve(session: Session, visit: Visit, *, actor: foureyes.Actor) -> str:
         raise Conflict(code="own_case")  # nobody approves their own enrollment
     step = foureyes.approval_step(needs_second=bool(visit.flags), first_by=visit.first_approval_by, actor=actor)
     now = utcnow()
-    visit.updated_at = now
     if step == foureyes.FIRST:
-        visit.status, visit.first_approval_by, visit.first_approval_at = AWAITING_SUPERVISOR, actor.account_id, now
+        _transition(session, visit, (OPEN,), status=AWAITING_SUPERVISOR, first_approval_by=actor.account_id,
+                    first_approval_at=now, updated_at=now)
         record(session, "consular.visit.first_approval", actor=actor.account_id, subject=subject_of(visit),
                visit=visit.id, role=actor.role, flags=list(visit.flags))
         return step
-    visit.status, visit.decided_by, visit.decided_at = APPROVED, actor.account_id, now
+    _transition(session, visit, OPEN_STATES, status=APPROVED, decided_by=actor.account_id, decided_at=now,
+                updated_at=now)
     if visit.appointment is not None:
         visit.appointment.status = COMPLETED
     record(session, "consular.visit.approved", actor=actor.account_id, subject=subject_of(visit), visit=visit.id,
@@ -206,12 +207,22 @@ def refuse(session: Session, visit: Visit, *, actor: foureyes.Actor, reason: str
         raise Conflict(code="reason_unknown")
     foureyes.check_second_person(first_by=visit.first_approval_by, actor=actor)
     now = utcnow()
-    visit.status, visit.decided_by, visit.decided_at, visit.refusal_reason = REFUSED, actor.account_id, now, reason
-    visit.updated_at = now
+    _transition(session, visit, OPEN_STATES, status=REFUSED, decided_by=actor.account_id, decided_at=now,
+                refusal_reason=reason, updated_at=now)
     if visit.appointment is not None:
         visit.appointment.status = COMPLETED
     record(session, "consular.visit.refused", actor=actor.account_id, subject=subject_of(visit), visit=visit.id,
            role=actor.role, reason=reason)
+
+
+def _transition(session: Session, visit: Visit, from_states: tuple[str, ...], **values) -> None:
+    """Change the visit with one conditional UPDATE: of two officers acting at
+    once, one succeeds and the other gets a 409."""
+    done = session.execute(update(Visit).where(Visit.id == visit.id, Visit.status.in_(from_states))
+                           .values(**values).execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        raise Conflict(code="visit_closed")
+    session.refresh(visit)
 
 
 def record_view(session: Session, visit: Visit, *, officer_id: str, page: str) -> None:

@@ -45,21 +45,20 @@ def activate():
             error = message("csrf") if "csrf_token" in form.errors else message("activation_code_invalid")
         else:
             try:
-                activation.check(db(), form.code.data)
+                row = activation.check(db(), form.code.data)
             except ActivationRefused as exc:
                 error = _refused(exc, activation.find(db(), form.code.data))
             else:
-                flow = ActivationFlow(code=activation.normalise(form.code.data))
-                flow.save()
+                ActivationFlow(code_id=row.id).save()
                 return redirect(url_for("consular.activate_passkey"))
     return render_template("consular/activate.html", form=form, error=error), 400 if error else 200
 
 
 def _flow_and_code() -> tuple[ActivationFlow, ActivationCode]:
     flow = ActivationFlow.load()
-    if flow is None or not flow.code:
+    if flow is None or not flow.code_id:
         raise ActivationRefused(code="code_unknown")
-    return flow, activation.check(db(), flow.code)
+    return flow, activation.check_id(db(), flow.code_id)
 
 
 @bp.get("/activate/passkey")

@@ -52,8 +52,8 @@ def _case_page(officer, case, review, *, status: int = 200, error: str | None = 
     found = evidence.gather(db(), case, cipher=svc().cipher, registry=svc().idp.registry, state=svc().idp.state,
                             faces=svc().faces, person_subject=decisions.subject_of(db(), case))
     move = MoveForm()
-    move.consulate.choices = [SelectChoice(c.code, f"{c.code} · {c.name}")
-                              for c in consulates.all_consulates(db(), active_only=True) if c.id != officer.consulate.id]
+    others = [c for c in consulates.all_consulates(db(), active_only=True) if c.id != officer.consulate.id]
+    move.consulate.choices = [SelectChoice(c.code, f"{c.code} · {c.name}") for c in others]
     key = queue.status_of(case, review)
     return portal_page(
         "consular/case.html", officer, status, case=case, review=review, key=key, evidence=found,

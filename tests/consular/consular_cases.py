@@ -36,14 +36,16 @@ def make_case(idp, cipher, faces, *, citizen, email: str, phone: str | None = No
                               document_at=submitted, chip_attempts=1, chip_at=submitted, pinfl=pinfl,
                               selfie_attempts=1, selfie_at=submitted, submitted_at=submitted,
                               decision="reject" if rejected else "review",
-                              decision_reasons=["liveness_failed"] if rejected else list(flags or ["manual_review_required"]),
+                              decision_reasons=(["liveness_failed"] if rejected
+                                                else list(flags or ["manual_review_required"])),
                               flags=list(flags), decided_at=submitted if rejected else None,
                               decided_by="policy" if rejected else None)
         s.add(case)
         s.flush()
         chip = ChipEvidence(case_id=case.id, accepted=True, reasons=[],
                             warnings=[f for f in flags if f.startswith("chip_")],
-                            report={"ok": True, "checks": [{"name": n, "status": "pass", "code": "ok"} for n in CHIP_CHECKS],
+                            report={"ok": True,
+                                    "checks": [{"name": n, "status": "pass", "code": "ok"} for n in CHIP_CHECKS],
                                     "signer_country": "UZ", "signature_algorithm": "sha256 / EC-SECP256R1",
                                     "active_authentication_algorithm": "ecdsa"},
                             register_match={"found": True, "document_number": True, "birth_date": True,

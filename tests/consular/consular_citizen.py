@@ -68,7 +68,8 @@ class Citizen:
             return options
         body = options.get_json()
         credential = self.authenticator.create(body["publicKey"], **create)
-        return self.http.post("/consular/activate/passkey", json={"ceremony": body["ceremony"], "credential": credential},
+        return self.http.post("/consular/activate/passkey",
+                              json={"ceremony": body["ceremony"], "credential": credential},
                               headers={"X-CSRFToken": token})
 
     def log_in_with_passkey(self):

@@ -41,7 +41,8 @@ def test_the_cabinet_passkey_login_alone_does_not_open_the_portal(app, world, po
     officer.http.post("/logout-here", data={"csrf_token": officer.csrf()})
     options = officer.post_json("/passkeys/login/options").get_json()
     answer = officer.authenticator.get(options["publicKey"])
-    assert officer.post_json("/passkeys/login", {"ceremony": options["ceremony"], "credential": answer}).status_code == 200
+    logged_in = officer.post_json("/passkeys/login", {"ceremony": options["ceremony"], "credential": answer})
+    assert logged_in.status_code == 200
     response = officer.get("/consular/officer/MOW/queue")
     assert response.status_code == 302 and "why=session_expired" in response.headers["Location"]
 
