@@ -48,7 +48,7 @@ def select_locale() -> str:
 
 def _pending_ui_locale() -> str | None:
     """`ui_locales` of the authorization request an interaction page serves."""
-    rid = request.values.get("r")
+    rid = request.args.get("r")  # never the form: an error page may be answering an oversized body
     if not rid:
         return None
     from flask import current_app

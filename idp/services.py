@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from idp.auth.codes import OneTimeCodes
 from idp.auth.passwords import Passwords
@@ -31,6 +31,15 @@ class Idp:
     oidc_server: object = None
     email: object = None
     sms: object = None
+    # Called with (idp, account_id) to revoke everything issued to an account
+    # (the OpenID Provider registers its tokens and back-channel logout here).
+    account_revocation_hooks: list = field(default_factory=list)
+
+    def revoke_account(self, account_id: str) -> None:
+        """End every login session of an account and revoke what it was issued."""
+        for hook in self.account_revocation_hooks:
+            hook(self, account_id)
+        self.sessions.end_all(self.db.session, account_id)
 
     def mac_key(self, purpose: str) -> bytes:
         """A key for one purpose, derived from the server secret."""

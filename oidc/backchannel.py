@@ -50,3 +50,13 @@ def end_session_everywhere(idp, login: LoginSession, *, timeout: float = 3.0) ->
             log.warning("back-channel logout to client %s failed: %s", client.client_id, type(exc).__name__)
             results[client.client_id] = False
     return results
+
+
+def revoke_account(idp, account_id: str) -> None:
+    """Every live session of the account ends here and at its clients, and
+    every token issued to the account is revoked (account recovery)."""
+    session = idp.db.session
+    for login in idp.sessions.active_for(session, account_id):
+        end_session_everywhere(idp, login)
+    session.execute(update(Token).where(Token.account_id == account_id, Token.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))

@@ -248,5 +248,8 @@ def init_app(app, idp) -> None:
     server = init_server(app, idp)
     server.register_extension(Issuer(idp.settings.issuer))
     idp.oidc_server = server
+    from oidc.backchannel import revoke_account
+
+    idp.account_revocation_hooks.append(revoke_account)
     app.register_blueprint(bp)
     app.register_blueprint(logout.bp)

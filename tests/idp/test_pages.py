@@ -67,3 +67,10 @@ def test_protocol_404_is_json(http):
 def test_cabinet_requires_login(http):
     resp = http.get("/")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+def test_oversized_posts_get_413_not_500(http):
+    page = http.post("/login?lang=en&r=abc", data={"identifier": "x" * 2_000_000})
+    assert page.status_code == 413 and "too large" in page.get_data(as_text=True)
+    api = http.post("/token", data={"x": "y" * 2_000_000})
+    assert api.status_code == 413 and api.get_json()["error"] == "invalid_request"
