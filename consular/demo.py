@@ -57,3 +57,15 @@ def seed_consular(session, passwords, *, password: str, environment: str) -> dic
                       "consulate": code, "role": role})
     session.flush()
     return {"consulates": [c["code"] for c in CONSULATES], "staff": staff}
+
+
+def instructions(data: dict, issuer: str) -> str:
+    """What `idp demo` prints about the consular side."""
+    lines = [f"Consular portal at {issuer}/consular/officer: log in with the password, add a passkey in "
+             "'Login and security', then log in to the portal with it:"]
+    lines += [f"  {p['name']:<18} {p['pinfl']} / {p['email']}  password: {p['password']}  {p['role']} at "
+              f"{p['consulate']}" for p in data["staff"]]
+    lines.append(f"In person: book at {issuer}/consular/book (any e-mail address), find the booking on the desk "
+                 "page, record a passport of the register above (expiry 2031-06-30), take a photo, approve, and "
+                 f"activate with the printed code at {issuer}/consular/activate in another browser.")
+    return "\n".join(lines)

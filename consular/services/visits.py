@@ -88,6 +88,19 @@ def open_visit(session: Session, appointment: Appointment, *, officer_id: str) -
     return visit
 
 
+def open_walk_in(session: Session, consulate: Consulate, *, officer_id: str, locale: str = "uz") -> Visit:
+    """A citizen without an appointment. No e-mail address is taken at the
+    desk (nobody verified one); the citizen can add it in the cabinet later."""
+    now = utcnow()
+    visit = Visit(consulate_id=consulate.id, locale=locale, opened_by=officer_id, opened_at=now, updated_at=now,
+                  status=OPEN)
+    session.add(visit)
+    session.flush()
+    record(session, "consular.visit.opened", actor=officer_id, subject=visit.id, consulate=consulate.id,
+           walk_in=True)
+    return visit
+
+
 def _require_open(visit: Visit) -> None:
     if visit.status not in OPEN_STATES:
         raise Conflict(code="visit_closed")

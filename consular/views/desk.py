@@ -62,6 +62,18 @@ def arrive(officer, appointment_id: str):
     return redirect(url_for("consular_portal.visit", code=officer.consulate.code, visit_id=visit.id))
 
 
+@portal.post("/<code>/visits")
+@officer_required
+def walk_in(officer):
+    """A visit without an appointment, in the language the citizen chose."""
+    if not ActionForm().validate_on_submit():
+        raise Forbidden(code="csrf")
+    locale = request.form.get("locale") if request.form.get("locale") in ("uz", "ru", "en") else "uz"
+    visit = visits.open_walk_in(db(), officer.consulate, officer_id=officer.account_id, locale=locale)
+    db().commit()
+    return redirect(url_for("consular_portal.visit", code=officer.consulate.code, visit_id=visit.id))
+
+
 @portal.post("/<code>/appointments/<appointment_id>/no-show")
 @officer_required
 def no_show(officer, appointment_id: str):

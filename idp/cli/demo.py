@@ -59,11 +59,9 @@ def demo(host, port, portal_port, no_serve):
         note += f", {holder['status']}" if holder["status"] != "valid" else ""
         click.echo(f"  {names.get(holder['pinfl'], ''):<18} {holder['pinfl']}  {esign_dir / holder['pfx']}{note}")
     click.echo(enrollment_demo.instructions(enrollment_info, issuer))
-    click.echo(f"Consular portal at {issuer}/consular/officer (add a passkey in the cabinet first), "
-               f"bookings at {issuer}/consular/book:")
-    for p in data["consular"]["staff"]:
-        click.echo(f"  {p['name']:<18} {p['pinfl']} / {p['email']}  password: {p['password']}  "
-                   f"{p['role']} at {p['consulate']}")
+    from consular.demo import instructions as consular_instructions
+
+    click.echo(consular_instructions(data["consular"], issuer))
     click.echo(f"Demo portal client: {data['client']['client_id']} / {data['client']['client_secret']}\n")
     if no_serve:
         return

@@ -226,3 +226,23 @@ def test_another_consulate_cannot_open_the_visit(zarina, portal):
     assert istanbul.get(f"/consular/officer/MOW/visits/{visit}").status_code == 404
     assert "appointment_not_found" in istanbul.page(f"/consular/officer/IST/desk?ref={reference}") or \
         "No appointment with this reference" in istanbul.page(f"/consular/officer/IST/desk?ref={reference}&lang=en")
+
+
+def test_a_citizen_without_an_appointment_is_enrolled_at_the_desk(app, idp, portal, faces_jpeg, audit):
+    from consular_portal import csrf_in
+
+    officer = portal("officer")
+    page = officer.page("/consular/officer/MOW/desk?lang=en")
+    response = officer.http.post("/consular/officer/MOW/visits", data={"csrf_token": csrf_in(page), "locale": "ru"})
+    assert response.status_code == 302
+    visit = response.headers["Location"].rsplit("/", 1)[-1]
+    desk = Desk(officer)
+    desk.record_passport(visit, ZARINA)
+    desk.photo(visit, faces_jpeg["hopper"])
+    code = desk.printed_code(desk.approve(visit))
+    citizen = Citizen(app, idp, "unused@example.org", SoftAuthenticator())
+    assert citizen.enter_code(code).status_code == 302
+    assert citizen.create_passkey().status_code == 200
+    level, residency, _method, email, _id = account_of(idp, ZARINA[0])
+    assert (level, residency, email) == ("high", "non_resident", None)  # no unverified address
+    assert audit("consular.visit.opened")[0].data["walk_in"] is True
