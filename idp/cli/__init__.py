@@ -1,17 +1,18 @@
 """The `idp` command: operators script these, so every command takes its
-input as options and can print JSON."""
+input as options and can print JSON. Each package owns its command group;
+this is the one place that mounts them all."""
 from __future__ import annotations
-
-import importlib
 
 import click
 
+from consular.cli import consular_group, consulates_group, officers_group
+from enrollment.cli import enrollment
 from idp.cli import clients, db, demo, keys, misc, users
+from idp.esign.cli import esign
+from nfc.cli import csca
 
-GROUPS = [db.db, clients.clients, keys.keys, users.users, misc.audit, misc.config, demo.demo, demo.serve]
-# Groups owned by library packages; mounted when present.
-OPTIONAL = [("nfc.cli", "csca"), ("idp.esign.cli", "esign"), ("enrollment.cli", "enrollment"),
-            ("consular.cli", "consulates_group"), ("consular.cli", "officers_group"), ("consular.cli", "consular_group")]
+GROUPS = [db.db, clients.clients, keys.keys, users.users, misc.audit, misc.config, demo.demo, demo.serve,
+          csca, esign, enrollment, consulates_group, officers_group, consular_group]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,8 +22,3 @@ def main() -> None:
 
 for command in GROUPS:
     main.add_command(command)
-for module, name in OPTIONAL:
-    try:
-        main.add_command(getattr(importlib.import_module(module), name))
-    except (ImportError, AttributeError):
-        pass
