@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, RadioField, StringField, TelField
+from wtforms import SelectField, BooleanField, DateField, EmailField, HiddenField, PasswordField, RadioField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -24,6 +24,8 @@ class StartForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    residence_country = SelectField(_l("Country where you live"), choices=[],
+                                    validators=[DataRequired(message=_l("Choose the country where you live."))])
     phone = TelField(_l("Phone number (optional, any country)"), validators=[Optional(), Length(max=32)])
 
 

@@ -52,6 +52,7 @@ class EnrollmentCase(Base):
     # step: contact (e-mail verified by code; a phone of any country, optional)
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
+    residence_country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2, routes to a consulate
     email_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # step: document (MRZ fields as typed, checked by their check digits)
     document_number: Mapped[str | None] = mapped_column(String(20))

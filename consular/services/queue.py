@@ -40,8 +40,10 @@ OVERRIDE_DAYS = 30  # an automatic rejection can be overridden this long after i
 
 
 def country_of_residence(case: EnrollmentCase) -> str | None:
-    """The country the citizen lives in, as far as the case tells: the region
+    """The country the citizen lives in: as they told us, or else the region
     of a foreign phone number."""
+    if case.residence_country:
+        return case.residence_country
     if not case.phone:
         return None
     try:
@@ -54,7 +56,7 @@ def country_of_residence(case: EnrollmentCase) -> str | None:
 def route(session: Session, case: EnrollmentCase) -> CaseReview:
     country = country_of_residence(case)
     consulate = consulates.serving(session, country)
-    how = "phone" if consulate is not None else "fallback"
+    how = ("residence" if case.residence_country else "phone") if consulate is not None else "fallback"
     if consulate is None:
         consulate = consulates.fallback_consulate(session)
         how = "fallback" if consulate is not None else "none"

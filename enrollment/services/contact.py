@@ -34,7 +34,7 @@ def _guard(case: EnrollmentCase) -> None:
 
 
 def submit_contact(session: Session, case: EnrollmentCase, codes: OneTimeCodes, *, email: str, phone: str,
-                   deliver) -> ContactResult:
+                   deliver, residence_country: str | None = None) -> ContactResult:
     """Record the address (and phone), clear later steps, send a code.
     `deliver(address)` returns the function that sends a code to it."""
     _guard(case)
@@ -48,6 +48,8 @@ def submit_contact(session: Session, case: EnrollmentCase, codes: OneTimeCodes, 
     if not result.ok and not (result.error == "code_resend_too_soon" and not changed):
         return ContactResult(False, result.error, result.retry_in)
     case.email, case.phone = email, phone
+    if residence_country is not None:
+        case.residence_country = residence_country
     case.email_verified_at = None
     clear_after(session, case, "contact")
     record(session, "enrollment.contact.code_sent", subject=case.id, phone_given=phone is not None)

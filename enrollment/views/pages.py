@@ -10,6 +10,7 @@ from idp.messages import message as idp_message
 from idp.notify.senders import DeliveryError
 
 from enrollment import notify
+from enrollment.countries import country_choices
 from enrollment.errors import EnrollmentError
 from enrollment.flow import EnrollmentFlow
 from enrollment.forms import ActionForm, CodeForm, ContactForm, DocumentForm, StartForm, SubmitForm
@@ -69,12 +70,14 @@ def begin():
 def contact_step():
     case = require_case("contact")
     form = ContactForm(obj=None if request.method == "POST" else case)
+    form.residence_country.choices = country_choices(str(get_locale()))
     error = None
     if form.validate_on_submit():
         limit("post_case", case.id)
         try:
             result = contact.submit_contact(db_session(), case, services().codes, email=form.email.data,
-                                            phone=form.phone.data or "", deliver=deliver_code)
+                                            phone=form.phone.data or "", deliver=deliver_code,
+                                            residence_country=form.residence_country.data)
         except DeliveryError:
             error = idp_message("delivery_failed")
         else:

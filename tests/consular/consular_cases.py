@@ -21,7 +21,8 @@ CHIP_CHECKS = ["sod_parse", "sod_content", "sod_signature", "dsc_chain", "dsc_va
                "issuing_state_allowed"]
 
 
-def make_case(idp, cipher, faces, *, citizen, email: str, phone: str | None = None, locale: str = "en",
+def make_case(idp, cipher, faces, *, citizen, email: str, phone: str | None = None, country: str | None = None,
+              locale: str = "en",
               flags: tuple[str, ...] = (), submitted_hours_ago: float = 1.0, purpose: str = "enroll",
               selfie: str = "pass", distance: float = 0.31, rejected: bool = False, images: bool = False) -> str:
     pinfl, _family, _given, birth, _sex, passport = citizen
@@ -31,7 +32,7 @@ def make_case(idp, cipher, faces, *, citizen, email: str, phone: str | None = No
         case = EnrollmentCase(purpose=purpose, route="passport", status=REJECTED if rejected else AWAITING_REVIEW,
                               locale=locale, browser_key_hash="0" * 64, created_at=submitted - dt.timedelta(minutes=9),
                               updated_at=submitted, expires_at=now + dt.timedelta(days=14), started_at=submitted,
-                              email=email, phone=phone, email_verified_at=submitted, document_number=passport,
+                              email=email, phone=phone, residence_country=country, email_verified_at=submitted, document_number=passport,
                               birth_date=dt.date.fromisoformat(birth), expiry_date=dt.date(2032, 1, 31),
                               document_at=submitted, chip_attempts=1, chip_at=submitted, pinfl=pinfl,
                               selfie_attempts=1, selfie_at=submitted, submitted_at=submitted,

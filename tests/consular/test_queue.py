@@ -15,13 +15,14 @@ def count_in(page: str, key: str) -> int:
     return int(re.search(rf'data-count="{key}">(\d+)<', page).group(1))
 
 
-def test_cases_are_routed_by_the_country_of_the_phone_number_or_to_the_fallback(idp, cases, portal):
+def test_cases_are_routed_by_the_country_of_residence_or_phone_number_or_to_the_fallback(idp, cases, portal):
     from consular.models import CaseReview
 
     russia = cases(citizen=CITIZENS[0], email="a@example.org", phone="+79161234567")
     turkey = cases(citizen=CITIZENS[1], email="b@example.org", phone="+905321234567")
     unknown = cases(citizen=CITIZENS[2], email="c@example.org")
     uzbek_phone = cases(citizen=CITIZENS[3], email="d@example.org", phone="+998901234567")
+    told = cases(citizen=CITIZENS[4], email="e@example.org", phone="+79161234567", country="TR")
     portal("officer").page("/consular/officer/MOW/queue")  # routes what is new
     with idp.db.transaction() as s:
         routed = {r.case_id: (r.consulate.code, r.country, r.routed_by) for r in s.query(CaseReview)}
@@ -29,6 +30,7 @@ def test_cases_are_routed_by_the_country_of_the_phone_number_or_to_the_fallback(
     assert routed[turkey] == ("IST", "TR", "phone")
     assert routed[unknown] == ("MOW", None, "fallback")
     assert routed[uzbek_phone] == ("MOW", None, "fallback")  # a home number says nothing about residence
+    assert routed[told] == ("IST", "TR", "residence")  # what the citizen said wins over the phone
 
 
 def test_the_queue_lists_oldest_first_and_each_consulate_only_its_own(cases, portal):

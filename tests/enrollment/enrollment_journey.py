@@ -115,8 +115,8 @@ class Journey:
         page = "/enroll/?purpose=recovery" if purpose == "recovery" else "/enroll/"
         return self.post_form("/enroll/start", {"purpose": purpose, "route": route, "consent": "y"}, page=page)
 
-    def contact(self, phone: str = ""):
-        return self.post_form("/enroll/contact", {"email": self.email, "phone": phone})
+    def contact(self, phone: str = "", country: str = "RU"):
+        return self.post_form("/enroll/contact", {"email": self.email, "phone": phone, "residence_country": country})
 
     def verify_email(self, code: str | None = None):
         return self.post_form("/enroll/contact/verify", {"code": code or self.last_code()})

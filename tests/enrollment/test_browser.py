@@ -122,6 +122,7 @@ def enroll_up_to_selfie(page, issuer: str, workdir: Path, screenshots: Path, tag
     page.click("form[action$='/enroll/start'] button[type=submit]")
     page.wait_for_url(issuer + "/enroll/contact")
     page.fill("#email", EMAIL)
+    page.select_option("#residence_country", "KR")
     page.click("form[action$='/enroll/contact'] button[type=submit]")
     page.wait_for_url(issuer + "/enroll/contact/verify")
     page.fill("#code", last_code(issuer, EMAIL))
