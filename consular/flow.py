@@ -3,65 +3,35 @@ Flask session cookie: the one place that reads those session entries."""
 from __future__ import annotations
 
 import secrets
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-from flask import session
-
-BOOKING_KEY = "consular_booking"
-ACTIVATION_KEY = "consular_activation"
-BOOKING_TTL = 3600  # a verified e-mail address may book for an hour
-ACTIVATION_TTL = 1800
+from idp.flowstate import SessionFlow
 
 
 @dataclass
-class BookingFlow:
+class BookingFlow(SessionFlow):
     """An e-mail address proved by a code, and a code sent but not yet entered."""
+
+    KEY: ClassVar[str] = "consular_booking"
+    TTL: ClassVar[int] = 3600  # a verified e-mail address may book for an hour
 
     email: str | None = None  # set once verified
     pending_email: str | None = None  # the code was sent here
-    started: float = field(default_factory=time.time)
 
     @classmethod
     def load(cls) -> "BookingFlow":
-        data = session.get(BOOKING_KEY)
-        try:
-            flow = cls(**data) if isinstance(data, dict) else cls()
-        except TypeError:
-            flow = cls()
-        return flow if time.time() - flow.started < BOOKING_TTL else cls()
-
-    def save(self) -> None:
-        session[BOOKING_KEY] = asdict(self)
-
-    @staticmethod
-    def clear() -> None:
-        session.pop(BOOKING_KEY, None)
+        """Never None: a booking starts from an empty flow."""
+        return super().load() or cls()
 
 
 @dataclass
-class ActivationFlow:
+class ActivationFlow(SessionFlow):
     """The activation code the citizen entered (its row id: checked, not yet
     used) and the browser binding of the passkey ceremony."""
 
+    KEY: ClassVar[str] = "consular_activation"
+    TTL: ClassVar[int] = 1800
+
     code_id: str | None = None
     binding: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    started: float = field(default_factory=time.time)
-
-    @classmethod
-    def load(cls) -> "ActivationFlow | None":
-        data = session.get(ACTIVATION_KEY)
-        if not isinstance(data, dict):
-            return None
-        try:
-            flow = cls(**data)
-        except TypeError:
-            return None
-        return flow if time.time() - flow.started < ACTIVATION_TTL else None
-
-    def save(self) -> None:
-        session[ACTIVATION_KEY] = asdict(self)
-
-    @staticmethod
-    def clear() -> None:
-        session.pop(ACTIVATION_KEY, None)

@@ -3,50 +3,33 @@ session's login entries, and the known-device cookie."""
 from __future__ import annotations
 
 import secrets
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
-from flask import current_app, request, session
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from idp.auth.levels import AuthEvent
+from idp.flowstate import SessionFlow
 
-FLOW_KEY = "login_flow"
-FLOW_TTL = 600
 DEVICE_COOKIE = "idp_dev"
 
 
 @dataclass
-class LoginFlow:
+class LoginFlow(SessionFlow):
     """A login between its first and second step, or a code login in progress."""
+
+    KEY: ClassVar[str] = "login_flow"
+    TTL: ClassVar[int] = 600
 
     account_id: str | None = None  # for a code login: None when the identifier named nobody
     first: dict | None = None  # the AuthEvent of a completed first factor
-    started: float = field(default_factory=time.time)
     code_channel: str | None = None
     pending: str | None = None  # the OIDC pending request id
 
     @property
     def first_event(self) -> AuthEvent | None:
         return AuthEvent(self.first["method"], tuple(self.first["amr"]), self.first["level"]) if self.first else None
-
-    @classmethod
-    def load(cls) -> "LoginFlow | None":
-        data = session.get(FLOW_KEY)
-        if not isinstance(data, dict):
-            return None
-        try:
-            flow = cls(**data)
-        except TypeError:
-            return None
-        return flow if time.time() - flow.started < FLOW_TTL else None
-
-    def save(self) -> None:
-        session[FLOW_KEY] = asdict(self)
-
-    @staticmethod
-    def clear() -> None:
-        session.pop(FLOW_KEY, None)
 
 
 def event_dict(event: AuthEvent) -> dict:
