@@ -13,14 +13,8 @@ if str(TESTS) not in sys.path:  # for the shared `live` helper next to this pack
     sys.path.insert(0, str(TESTS))
 
 from live import LiveIdp  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-# Playwright's own browser download is not used: the system Chromium, with
-# flags that keep it from calling home (it would keep retrying unreachable hosts).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True}
 
 
 @pytest.fixture(scope="session")

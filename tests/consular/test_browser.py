@@ -9,7 +9,6 @@ as RP ID, and `idp demo` derives its issuer (and so the RP ID) from it.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import sys
@@ -20,13 +19,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from live import LiveIdp  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, skip_reason  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 VIRTUAL_AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
                          "hasUserVerification": True, "isUserVerified": True}
 OFFICER = "31105851234561"  # the demo officer at MOW (consular/demo.py)
@@ -35,16 +31,8 @@ PASSWORD = "demo-password-2026"
 CITIZEN = ("30101701234569", "Rahimov", "Bobur", "1970-01-01", "M", "AC1112223")
 
 
-def _skip_reason() -> str | None:
-    if not os.path.exists(CHROMIUM):
-        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is not installed"
-    return None
-
-
-if _skip_reason():
-    pytest.skip(_skip_reason(), allow_module_level=True)
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
 
 
 @pytest.fixture

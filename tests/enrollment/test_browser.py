@@ -28,13 +28,10 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from live import LiveIdp  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 VIRTUAL_PHONE = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
                  "hasUserVerification": True, "isUserVerified": True}
 EMAIL = "gulnora@example.org"
@@ -88,7 +85,7 @@ def still_photo(path: Path) -> Path:
 def phone_browser(playwright, profile: Path, video: Path):
     context = playwright.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, headless=True, locale="en-US",
-        args=CHROMIUM_ARGS + [f"--use-file-for-fake-video-capture={video}"], **PHONE)
+        args=CHROMIUM_ARGS + FAKE_CAMERA + [f"--use-file-for-fake-video-capture={video}"], **PHONE)
     context.set_default_timeout(20_000)
     return context
 

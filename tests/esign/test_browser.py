@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import base64
 import functools
-import importlib.util
 import json
-import os
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,9 +16,9 @@ import pytest
 from idp.esign import verify_signed_challenge
 from idp.esign.democa import create_demo_ca
 from idp.esign.pki import pfx_bytes
+from chromium import CHROMIUM, skip_reason  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
 BUNDLE = Path(__file__).resolve().parents[2] / "idp" / "static" / "esign" / "esign.js"
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,16 +51,8 @@ $("sign").addEventListener("click", async () => {
 """
 
 
-def _skip_reason() -> str | None:
-    if not os.path.exists(CHROMIUM):
-        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is not installed"
-    return None
-
-
-if _skip_reason():
-    pytest.skip(_skip_reason(), allow_module_level=True)
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -2,33 +2,20 @@
 `idp demo` (which creates the demo CA and its .pfx files under var/esign)."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
 
 import pytest
 
 from live import LiveIdp
+from chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, skip_reason  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 HIGH = "http://eidas.europa.eu/LoA/high"
 
 
-def _skip_reason() -> str | None:
-    if not os.path.exists(CHROMIUM):
-        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is not installed"
-    return None
-
-
-if _skip_reason():
-    pytest.skip(_skip_reason(), allow_module_level=True)
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ address as RP ID, and `idp demo` derives its issuer (and so the RP ID) from
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -16,28 +15,17 @@ from pathlib import Path
 import pytest
 
 from live import LiveIdp
+from chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, skip_reason  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 PINFL = "31503901234567"
 PASSWORD = "demo-password-2026"
 VIRTUAL_PHONE = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
                  "hasUserVerification": True, "isUserVerified": True}
 
 
-def _skip_reason() -> str | None:
-    if not os.path.exists(CHROMIUM):
-        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is not installed"
-    return None
-
-
-if _skip_reason():
-    pytest.skip(_skip_reason(), allow_module_level=True)
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
