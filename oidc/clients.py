@@ -67,7 +67,8 @@ def create_client(session: Session, *, name: str, redirect_uris: list[str], publ
     logout_uris = [_check_uri(u, production=production) for u in post_logout_redirect_uris or []]
     if backchannel_logout_uri:
         _check_uri(backchannel_logout_uri, production=production)
-    client_id = client_id or secrets.token_urlsafe(18)
+    # hex: an id must never start with "-", which a command line would read as an option
+    client_id = client_id or secrets.token_hex(16)
     if session.get(Client, client_id):
         raise ClientError("a client with this id exists")
     secret = None if method in ("none", "private_key_jwt") else secrets.token_urlsafe(32)

@@ -91,3 +91,11 @@ def test_demo_refused_in_production(monkeypatch):
 
     with pytest.raises(RuntimeError):
         seed(None, None, portal_url="http://x", environment="production")
+
+
+def test_generated_client_ids_are_safe_on_a_command_line(idp):
+    from oidc.clients import create_client
+
+    with idp.db.transaction() as s:
+        ids = [create_client(s, name=f"c{i}", redirect_uris=["https://x.example/cb"]).client.client_id for i in range(50)]
+    assert all(i[0].isalnum() and i.isalnum() for i in ids)
