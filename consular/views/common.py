@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from idp.app import services
 from idp.auth.current import current_login
 
-from consular.errors import ConsularError, NotFound, RateLimited
+from consular.errors import ConsularError, Forbidden, NotFound, RateLimited
 from consular.messages import message
 from consular.models import Consulate
 from consular.services import ConsularServices, consulates, officers
@@ -20,6 +20,14 @@ from consular.services.access import check_access
 bp = Blueprint("consular", __name__, url_prefix="/consular")  # citizens: booking, activation, record
 portal = Blueprint("consular_portal", __name__, url_prefix="/consular/officer")  # officers
 reader_bp = Blueprint("consular_reader", __name__, url_prefix="/consular/api")  # desk chip readers
+
+
+def require_action_form() -> None:
+    """A portal button's post must carry its form's CSRF token."""
+    from consular.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        raise Forbidden(code="csrf")
 
 
 def svc() -> ConsularServices:

@@ -13,7 +13,7 @@ from consular.forms import ActionForm, FindForm, SlotsForm
 from consular.messages import APPOINTMENT_STATUS, label
 from consular.models import Appointment, Visit
 from consular.services import appointments, consulates, visits
-from consular.views.common import db, officer_required, portal, portal_page, svc
+from consular.views.common import db, officer_required, portal, portal_page, require_action_form, svc
 
 
 def _day(officer) -> dt.date:
@@ -55,8 +55,7 @@ def _appointment(officer, appointment_id: str) -> Appointment:
 @portal.post("/<code>/appointments/<appointment_id>/arrive")
 @officer_required
 def arrive(officer, appointment_id: str):
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     visit = visits.open_visit(db(), _appointment(officer, appointment_id), officer_id=officer.account_id)
     db().commit()
     return redirect(url_for("consular_portal.visit", code=officer.consulate.code, visit_id=visit.id))
@@ -66,8 +65,7 @@ def arrive(officer, appointment_id: str):
 @officer_required
 def walk_in(officer):
     """A visit without an appointment, in the language the citizen chose."""
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     locale = request.form.get("locale") if request.form.get("locale") in ("uz", "ru", "en") else "uz"
     visit = visits.open_walk_in(db(), officer.consulate, officer_id=officer.account_id, locale=locale)
     db().commit()
@@ -77,8 +75,7 @@ def walk_in(officer):
 @portal.post("/<code>/appointments/<appointment_id>/no-show")
 @officer_required
 def no_show(officer, appointment_id: str):
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     appointment = _appointment(officer, appointment_id)
     appointments.mark_no_show(db(), appointment, by=officer.account_id)
     db().commit()
@@ -90,8 +87,7 @@ def no_show(officer, appointment_id: str):
 @officer_required
 def cancel(officer, appointment_id: str):
     """The consulate cancels (closure, officer ill): the citizen is told by e-mail."""
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     appointment = _appointment(officer, appointment_id)
     appointments.cancel(db(), appointment, by=officer.account_id)
     db().commit()

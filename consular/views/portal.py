@@ -16,7 +16,7 @@ from consular.forms import ActionForm, MoveForm, RejectForm, VisitRequestForm
 from consular.images import data_uri
 from consular.messages import AGE, CASE_STATUS, FLAGS, OUTCOMES, REJECTION_REASONS, label
 from consular.services import consulates, decisions, evidence, queue
-from consular.views.common import db, officer_required, portal, portal_page, svc
+from consular.views.common import db, officer_required, portal, portal_page, require_action_form, svc
 
 
 @portal.get("/")
@@ -85,8 +85,7 @@ def _back(officer, case):
 @officer_required
 def case_approve(officer, case_id: str):
     case, review = _case(officer, case_id)
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     outcome = decisions.approve(db(), case, review, actor=_actor(officer))
     db().commit()
     if outcome.activation_token and case.email:

@@ -14,12 +14,12 @@ from idp.registry import RegistryUnavailable
 
 from consular import foureyes, notify
 from consular.config import MAX_PHOTO_BYTES, MAX_READER_UPLOAD
-from consular.errors import Conflict, Forbidden
+from consular.errors import Conflict
 from consular.forms import ActionForm, ChipFileForm, DocumentForm, PhotoForm, RefuseForm
 from consular.images import data_uri
 from consular.messages import FLAGS, REFUSAL_REASONS, VISIT_STATUS, label
 from consular.services import activation, consulates, desk_chip, desk_photo, visits
-from consular.views.common import db, officer_required, portal, portal_page, svc
+from consular.views.common import db, officer_required, portal, portal_page, require_action_form, svc
 
 
 def _visit(officer, visit_id: str):
@@ -83,8 +83,7 @@ def document(officer, visit_id: str):
 def chip_start(officer, visit_id: str):
     """Hand the visit to the desk reader: a one-time token and a nonce."""
     visit = _visit(officer, visit_id)
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     token = desk_chip.issue_token(svc().idp.state, visit)
     nonce, _expires = desk_chip.issue_nonce(svc().idp.state, visit.id)
     endpoint = url_for("consular_reader.chip_upload", visit_id=visit.id, _external=True)
@@ -157,8 +156,7 @@ def photo(officer, visit_id: str):
 @officer_required
 def approve(officer, visit_id: str):
     visit = _visit(officer, visit_id)
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     step = visits.approve(db(), visit, actor=foureyes.Actor(officer.account_id, officer.role))
     if step == foureyes.FIRST:
         db().commit()
@@ -183,8 +181,7 @@ def refuse(officer, visit_id: str):
 def reissue(officer, visit_id: str):
     """A new code (the citizen lost the paper, or it expired); the old one stops working."""
     visit = _visit(officer, visit_id)
-    if not ActionForm().validate_on_submit():
-        raise Forbidden(code="csrf")
+    require_action_form()
     return _issue_and_print(officer, visit, first=False)
 
 
