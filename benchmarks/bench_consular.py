@@ -32,25 +32,7 @@ for path in (ROOT, os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "con
     sys.path.insert(0, path)
 os.environ.setdefault("IDP_ENV", "test")
 
-
-def pin_one_core() -> str:
-    try:
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"CPU {cpu}"
-    except (AttributeError, OSError):
-        return "unpinned"
-
-
-def best(fn, repeat: int, number: int = 1) -> float:
-    """Seconds per call: the best of `repeat` batches of `number` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
+from benchutil import best, pin_one_core  # noqa: E402
 
 
 def make_app(workdir: str, csca_dir: str):
