@@ -1,6 +1,9 @@
 """Extract messages, merge them into the uz and ru catalogs, compile.
 
     python tools/i18n.py          # extract + update + compile
+    python tools/i18n.py --fill new.json
+        # the same, after filling translations from a JSON file:
+        # {"English msgid": {"uz": "...", "ru": "..."}, ...}
 The .po files are the translations' source of truth; untranslated entries
 are listed so that a release never ships an English string in Uzbek.
 """
@@ -20,7 +23,26 @@ def run(*args: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def main() -> int:
+def fill(path: str) -> None:
+    """Write the translations in `path` into the catalogs (entries must exist)."""
+    import json
+
+    from babel.messages.pofile import read_po, write_po
+
+    wanted = json.loads(Path(path).read_text(encoding="utf-8"))
+    for lang in ("uz", "ru"):
+        po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        with open(po_path, "rb") as fh:
+            catalog = read_po(fh)
+        for msgid, texts in wanted.items():
+            if lang in texts and msgid in catalog:
+                catalog[msgid].string = texts[lang]
+                catalog[msgid].flags.discard("fuzzy")
+        with open(po_path, "wb") as fh:
+            write_po(fh, catalog, omit_header=False, sort_output=True, include_previous=False)
+
+
+def main(argv: list[str]) -> int:
     run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
         "-o", str(POT), ".")
     for lang in ("uz", "ru", "en"):
@@ -29,6 +51,8 @@ def main() -> int:
             run("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang, "--no-fuzzy-matching")
         else:
             run("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
+    if len(argv) == 2 and argv[0] == "--fill":
+        fill(argv[1])
     run("compile", "-d", str(TRANSLATIONS), "--use-fuzzy")
     from babel.messages.pofile import read_po
 
@@ -44,4 +68,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
