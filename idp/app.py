@@ -50,6 +50,10 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         app.extensions["esign_verifier"] = EsignVerifier(EsignSettings.from_mapping(settings.values),
                                                          environ={"IDP_ENV": settings.env})
 
+    @app.before_request
+    def _start_background_work():
+        idp.audit_sealer.ensure_started()  # in the serving process, after any fork
+
     @app.teardown_appcontext
     def _remove_session(_exc):
         database.session.remove()

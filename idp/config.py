@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
     Setting("DEMO_PORTAL_URL", str, "http://localhost:5001", "Where `idp demo` serves the demo relying party."),
     Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
+    Setting("AUDIT_SEAL_INTERVAL", float, 5.0, "Seconds between audit seals: new audit records are put in the Merkle tree and a signed tree head is written (0 turns the background sealer off; `idp audit seal` seals on demand)."),
     Setting("SMTP_URL", str, "", "SMTP server for e-mail, `smtp://user:password@host:587` (STARTTLS) or `smtps://host:465`; empty uses the development outbox."),
     Setting("MAIL_FROM", str, "OneID <no-reply@id.gov.uz>", "Sender address of e-mail."),
     Setting("SMS_GATEWAY_URL", str, "", "SMS gateway endpoint (JSON POST); empty uses the development outbox (no SMS in production)."),

@@ -50,6 +50,14 @@ class Idp:
         return OneTimeCodes(self.state, self.mac_key("one-time-codes"))
 
     @functools.cached_property
+    def audit_sealer(self):
+        from idp.audit.sealer import Sealer
+        from idp.audit.signing import signer
+
+        interval = 0 if self.settings.env == "test" else self.settings.audit_seal_interval
+        return Sealer(self.db, signer(self.keys), interval)
+
+    @functools.cached_property
     def throttler(self) -> Throttler:
         return Throttler(self.state)
 
