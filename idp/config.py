@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_LIFETIME", int, 600, "Access token lifetime in seconds."),
     Setting("ID_TOKEN_LIFETIME", int, 600, "ID token lifetime in seconds."),
     Setting("REFRESH_TOKEN_LIFETIME", int, 30 * 24 * 3600, "Refresh token family lifetime in seconds."),
+    Setting("CLIENT_ASSERTION_MAX_LIFETIME", int, 300, "Longest lifetime in seconds (`exp` - `iat`) of a `private_key_jwt` client assertion; longer ones are refused."),
     Setting("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Setting("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB (64 MiB)."),
     Setting("ARGON2_PARALLELISM", int, 1, "argon2id lanes."),
@@ -50,8 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAIRWISE_SALT", str, "", "Secret salt for pairwise subject identifiers. Generated and stored in the database when empty (dev only).", secret=True),
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
     Setting("DEMO_PORTAL_URL", str, "http://localhost:5001", "Where `idp demo` serves the demo relying party."),
-    Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
     Setting("AUDIT_SEAL_INTERVAL", float, 5.0, "Seconds between audit seals: new audit records are put in the Merkle tree and a signed tree head is written (0 turns the background sealer off; `idp audit seal` seals on demand)."),
+    Setting("KEY_ROTATION_OVERLAP", int, 24 * 3600, "Seconds a retired signing key stays published after rotation."),
     Setting("SMTP_URL", str, "", "SMTP server for e-mail, `smtp://user:password@host:587` (STARTTLS) or `smtps://host:465`; empty uses the development outbox."),
     Setting("MAIL_FROM", str, "OneID <no-reply@id.gov.uz>", "Sender address of e-mail."),
     Setting("SMS_GATEWAY_URL", str, "", "SMS gateway endpoint (JSON POST); empty uses the development outbox (no SMS in production)."),
@@ -157,7 +158,7 @@ def _validate(s: Settings) -> None:
     if v["ISSUER"].endswith("/"):
         raise ConfigError("IDP_ISSUER must not end with a slash")
     for name in ("SESSION_LIFETIME", "SESSION_IDLE_TIMEOUT", "CODE_LIFETIME", "ACCESS_TOKEN_LIFETIME",
-                 "ID_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
+                 "ID_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "CLIENT_ASSERTION_MAX_LIFETIME", "ARGON2_TIME_COST", "ARGON2_MEMORY_KIB",
                  "ARGON2_PARALLELISM", "KEY_ROTATION_OVERLAP"):
         if v[name] <= 0:
             raise ConfigError(f"IDP_{name} must be positive")

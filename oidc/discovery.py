@@ -30,7 +30,7 @@ def metadata(issuer: str) -> dict:
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS[:3],
         "code_challenge_methods_supported": ["S256"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", *SUPPORTED_CLAIMS],
+        "claims_supported": list(dict.fromkeys(["sub", "iss", "aud", "exp", "iat", "nonce", *SUPPORTED_CLAIMS])),
         "claims_parameter_supported": True,
         "claim_types_supported": ["normal"],
         "request_parameter_supported": False,

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError
 from authlib.oauth2.rfc7009 import RevocationEndpoint
-from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
-from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 
 from idp.audit.log import record
@@ -22,6 +20,7 @@ from idp.auth.models import LoginSession
 from idp.db import utcnow
 from idp.people.models import Account, new_id
 from oidc.claims import released_claims
+from oidc.client_auth import PrivateKeyJWT, explain
 from oidc.models import AuthorizationCode, Client, Token, token_hash
 from oidc.subject import subject_for
 from oidc.userinfo import claim_values
@@ -52,6 +51,21 @@ class OPServer(AuthorizationServer):
 
     def save_token(self, token, request):
         save_token(self.idp, token, request)
+
+    def authenticate_client(self, request, methods, endpoint="token"):
+        # Quotas per authenticated client; failed authentication per address (idp/ratelimit.py).
+        from flask import request as http_request
+
+        from idp.ratelimit import client_authentication
+
+        return client_authentication(self.idp, lambda: super(OPServer, self).authenticate_client(
+            request, methods, endpoint), http_request.remote_addr or "")
+
+    def authenticate_client(self, request, methods, endpoint="token"):
+        try:
+            return super().authenticate_client(request, methods, endpoint)
+        except InvalidClientError as exc:
+            raise explain(exc, request, self.query_client) from None
 
 
 def subject(idp, principal: Principal) -> str:
@@ -248,26 +262,6 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     def revoke_old_credential(self, refresh_token):
         # The old access token stops working when its refresh token is used.
         refresh_token.revoked_at = utcnow()
-
-
-class PrivateKeyJWT(JWTBearerClientAssertion):
-    CLIENT_AUTH_METHOD = "private_key_jwt"
-
-    def __init__(self, idp):
-        super().__init__(validate_jti=True)
-        self.idp = idp
-
-    def get_audiences(self):
-        issuer = self.idp.settings.issuer
-        return [issuer, issuer + "/token"]
-
-    def validate_jti(self, claims, jti):
-        if not isinstance(jti, str) or len(jti) > 200:
-            return False
-        return self.idp.state.add(f"jti:{claims['sub']}:{jti}", {}, ttl=3600)
-
-    def resolve_client_public_key(self, client):
-        return KeySet.import_key_set(client.jwks or {"keys": []})
 
 
 def _find_token(session, token_string, token_type_hint):

@@ -39,9 +39,10 @@ def claim_values(account: Account, names: set[str], login: LoginSession | None =
         "pinfl": person.pinfl,
         "residency": person.residency,
         "email": account.email,
-        "email_verified": bool(account.email and account.email_verified),
+        # Without an address there is nothing to be verified: the claim is left out.
+        "email_verified": bool(account.email_verified) if account.email else None,
         "phone_number": account.phone,
-        "phone_number_verified": bool(account.phone and account.phone_verified),
+        "phone_number_verified": bool(account.phone_verified) if account.phone else None,
         "document": ({"type": doc.kind, "number": doc.number, "issuing_state": doc.issuing_state,
                       "expiry": doc.expiry_date.isoformat() if doc.expiry_date else None} if doc else None),
         "user_type": "L" if acting_for else "I",
