@@ -40,7 +40,9 @@ def resolve_token(state, token: str | None, case_id: str) -> str:
         raise ReaderTokenInvalid("missing")
     digest = _digest(token)
     entry = state.get(TOKEN_PREFIX + digest)
-    if entry is None or not hmac.compare_digest(entry["case"], case_id):
+    # Bytes: compare_digest refuses str with non-ASCII characters, and a case id
+    # comes from the URL, so anything may arrive here.
+    if entry is None or not hmac.compare_digest(str(entry["case"]).encode(), case_id.encode()):
         raise ReaderTokenInvalid("unknown, expired, used or for another case")
     return digest
 
@@ -62,6 +64,6 @@ def take_nonce(state, case_id: str, token_digest: str) -> bytes:
     entry = state.take(NONCE_PREFIX + case_id)
     if entry is None:
         raise NonceUnavailable("no live nonce")
-    if not hmac.compare_digest(entry["token"], token_digest):
+    if not hmac.compare_digest(str(entry["token"]).encode(), token_digest.encode()):
         raise NonceUnavailable("the nonce was issued to another reader")
     return bytes.fromhex(entry["nonce"])
