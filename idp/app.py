@@ -1,7 +1,6 @@
 """The composition root: the only place that knows every blueprint."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask, current_app
@@ -18,7 +17,9 @@ csrf = CSRFProtect()
 
 def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     settings = config if isinstance(config, Settings) else load_settings(overrides=config or {})
-    logging.basicConfig(level=settings.log_level)
+    from idp import logs
+
+    logs.configure(settings.log_level, settings.log_format, settings.production)
     app = Flask(__name__)
     database = Database(settings.database_url)
     secret = settings.secret_key
@@ -91,8 +92,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     init_consular(app, idp)
     init_oidc(app, idp)
     ratelimit.init_app(app)
-    from idp import errors
+    from idp import errors, ops
 
+    ops.init_app(app)
     errors.init_app(app)
     return app
 

@@ -81,6 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+    Setting("LOG_FORMAT", str, "auto", "`text`, `json` (one object per line, with the request id), or `auto`: json in production, text otherwise."),
+    Setting("METRICS_TOKEN", str, "", "Bearer token that /metrics requires; empty leaves /metrics open (keep it off the public network).", secret=True),
 LOCALES = ("uz", "ru", "en")
 ENVIRONMENTS = ("development", "test", "production")
 

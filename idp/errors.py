@@ -14,9 +14,26 @@ PROTOCOL_PREFIXES = ("/token", "/userinfo", "/revoke", "/introspect", "/jwks.jso
 def _page(status: int, message: str):
     if request.path.startswith(PROTOCOL_PREFIXES):
         codes = {400: "invalid_request", 404: "not_found", 405: "invalid_request", 413: "invalid_request",
-                 429: "slow_down", 500: "server_error"}
+                 429: "slow_down", 500: "server_error",
+                 503: "temporarily_unavailable"}
         return jsonify({"error": codes.get(status, "invalid_request"), "error_description": message}), status
     return render_template("error.html", status=status, message=message), status
+
+
+def unavailable_backend(exc: BaseException) -> str | None:
+    """'database' or 'redis' when `exc` means that store cannot be reached."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(exc, (OperationalError, InterfaceError)) or (
+            isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return "database"
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeout
+    except ImportError:  # pragma: no cover
+        return None
+    if isinstance(exc, (RedisConnectionError, RedisTimeout)):
+        return "redis"
+    return None
 
 
 def init_app(app) -> None:
@@ -50,5 +67,11 @@ def init_app(app) -> None:
 
         if isinstance(exc, HTTPException):
             return exc
+        backend = unavailable_backend(exc)
+        if backend is not None:
+            from idp.ops import unavailable_response
+
+            return unavailable_response(backend, lambda: _page(503, _(
+                "The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.")))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _page(500, _("Something went wrong on our side. Nothing you entered was lost; please try again."))
