@@ -39,10 +39,14 @@ def verify_active_authentication(dg15: DG15, signature: bytes, *, expected_nonce
         recovered = verify_rsa(numbers.n, numbers.e, signature, expected_nonce)
         return f"RSA-{key.key_size} ISO/IEC 9796-2 {recovered.hash_name}"
     if isinstance(key, (ec.EllipticCurvePublicKey, RawECPublicKey)):
-        hash_name = dg14.aa_hash if dg14 is not None else None
-        if hash_name is None:
+        if dg14 is None or dg14.aa_signature_algorithm is None:
             raise ActiveAuthError("ECDSA Active Authentication needs ActiveAuthenticationInfo "
                                   "in DG14", code="aa_info_missing")
+        hash_name = dg14.aa_hash
+        if hash_name is None:  # section 9.2.6: the named algorithm, not one we can verify
+            raise ActiveAuthError("DG14 names an Active Authentication signature algorithm "
+                                  f"that is not supported: {dg14.aa_signature_algorithm}",
+                                  code="aa_algorithm_unsupported")
         try:
             if isinstance(key, RawECPublicKey):
                 r, s = split_plain(signature, key.key_size)

@@ -53,7 +53,13 @@ def verify_rsa(n: int, e: int, signature: bytes, m2: bytes) -> Recovered:
     s = int.from_bytes(signature, "big")
     if not 0 < s < n:
         raise ActiveAuthError("signature out of range", code="aa_signature_invalid")
-    f = pow(s, e, n).to_bytes(k, "big")
+    # ISO/IEC 9796-2 (RSA, public exponent odd): the signer may send
+    # min(J^d, n - J^d), so the recovered value is either F or n - F. F ends
+    # in the nibble 0xC (trailer 0xBC or 0x?CC); n is odd, so n - F does not.
+    j = pow(s, e, n)
+    if j & 0xF != 0xC:
+        j = n - j
+    f = j.to_bytes(k, "big")
     rec = open_representative(f)
     expected = hashlib.new(rec.hash_name, rec.m1 + m2).digest()
     if not hmac.compare_digest(expected, rec.digest):
