@@ -17,6 +17,7 @@ from datetime import datetime
 from asn1crypto import x509 as ax509
 
 from .errors import MalformedError
+from .times import utc
 
 # Extensions this verifier processes or may safely ignore when critical
 # (RFC 5280 §4.2: an unrecognised critical extension makes the certificate invalid).
@@ -67,7 +68,7 @@ class CertInfo:
     public_key_info: bytes
     public_key_bits: bytes  # subjectPublicKey BIT STRING value (RFC 6960 §4.1.1 keyHash)
     key_usage: frozenset[str] | None
-    extended_key_usage: frozenset[str] | None
+    extended_key_usage: frozenset[str] | None  # dotted OIDs
     is_ca: bool
     path_len: int | None
     key_id: bytes | None
@@ -153,12 +154,14 @@ def _read(der: bytes) -> CertInfo:
         issuer_der=tbs["issuer"].dump(),
         subject_der=tbs["subject"].dump(),
         issuer_text=name_text(issuer_attrs),
-        not_before=tbs["validity"]["not_before"].native,
-        not_after=tbs["validity"]["not_after"].native,
+        # RFC 5280 §4.1.2.5: UTC only; a GeneralizedTime without Z is refused.
+        not_before=utc(tbs["validity"]["not_before"].native, "certificate notBefore"),
+        not_after=utc(tbs["validity"]["not_after"].native, "certificate notAfter"),
         public_key_info=spki_der,
         public_key_bits=bytes(key_bits),
         key_usage=frozenset(ku.native) if ku is not None else None,
-        extended_key_usage=frozenset(str(u) for u in eku.native) if eku is not None else None,
+        # dotted OIDs: asn1crypto names only some purposes
+        extended_key_usage=frozenset(u.dotted for u in eku) if eku is not None else None,
         is_ca=bool(bc is not None and bc["ca"].native),
         path_len=bc["path_len_constraint"].native if bc is not None else None,
         key_id=cert.key_identifier_value.native if cert.key_identifier_value is not None else None,
@@ -182,8 +185,6 @@ def read_certificate(der: bytes) -> CertInfo:
         raise
     except Exception as exc:  # asn1crypto raises ValueError, TypeError, KeyError, ...
         raise MalformedError("certificate cannot be parsed") from exc
-    if not isinstance(info.not_before, datetime) or not isinstance(info.not_after, datetime):
-        raise MalformedError("certificate validity cannot be read")
     return info
 
 

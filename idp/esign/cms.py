@@ -17,6 +17,7 @@ from asn1crypto import cms, core, parser
 
 from .certinfo import CertInfo, name_key, read_certificate
 from .errors import MalformedError, SignerCertificateMissingError
+from .times import utc
 
 #: A challenge CMS with a three-certificate chain is a few kilobytes.
 MAX_CMS_BYTES = 64 * 1024
@@ -198,7 +199,8 @@ def _parse(der: bytes) -> SignedChallenge:
         signed_attrs=signed_attrs_der,
         attr_content_type=content_type.dotted,
         message_digest=bytes(message_digest.native),
-        signing_time=signing_time.native if signing_time is not None else None,
+        # RFC 5652 §11.3: signingTime is UTC; a zone-less time is refused, not guessed.
+        signing_time=utc(signing_time.native, "signingTime") if signing_time is not None else None,
         sid_issuer=sid_issuer,
         sid_serial=sid_serial,
         sid_key_id=sid_key_id,
@@ -218,6 +220,4 @@ def parse_signed_data(der: bytes) -> SignedChallenge:
         raise
     except Exception as exc:  # asn1crypto raises ValueError, TypeError, KeyError, ...
         raise MalformedError("CMS cannot be parsed") from exc
-    if parsed.signing_time is not None and not isinstance(parsed.signing_time, datetime):
-        raise MalformedError("signingTime cannot be read")
     return parsed

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 from .algorithms import SignatureRegistry
 from .cms import decode_cms
 from .crl import CRL_SUFFIXES, CrlStore
+from .errors import CrlInvalidError
 from .ocsp import Fetcher, OcspChecker, urllib_fetcher
 from .result import EsignResult
 from .trust import CERT_SUFFIXES, TrustStore, files_under
@@ -145,8 +146,14 @@ class EsignVerifier:
         if time.monotonic() - self._checked_at < self.settings.crl_reload_interval:
             return
         self._checked_at = time.monotonic()
-        if self._files_fingerprint() != self._fingerprint:
-            self.reload()
+        try:
+            if self._files_fingerprint() != self._fingerprint:
+                self.reload()
+        except (OSError, ValueError) as exc:
+            # A damaged or half-written file: refuse logins as the operator's
+            # problem (and try again on the next login), never answer a 500.
+            self._checked_at = 0.0
+            raise CrlInvalidError(f"trust store or CRL files cannot be re-read: {exc}") from exc
 
     def verify(
         self, cms: bytes | str, *, expected_challenge: bytes, now: datetime | None = None, hardware_key: bool = False

@@ -20,6 +20,7 @@ from asn1crypto import pem
 from .algorithms import SignatureInput, SignatureRegistry
 from .certinfo import CertInfo, name_attributes, name_key, name_text
 from .errors import CrlInvalidError, EsignError, RevokedError
+from .times import utc, utc_or_none
 from .trust import files_under
 
 CRL_SUFFIXES = (".crl", ".pem", ".der")
@@ -60,6 +61,8 @@ def _read(der: bytes) -> CrlInfo:
         if reason is not None and reason.native == "remove_from_crl":
             continue
         unknown.update(str(n) for n in entry.critical_extensions if n != "certificate_issuer")
+        # RFC 5280 §5.1.2.6: read, so that a zone-less revocationDate makes the CRL unreadable
+        utc(entry["revocation_date"].native, "CRL revocationDate")
         revoked.add(int(entry["user_certificate"].native))
     aki = cl.authority_key_identifier_value
     number = cl.crl_number_value
@@ -70,7 +73,9 @@ def _read(der: bytes) -> CrlInfo:
             or idp["only_some_reasons"].native
             or idp["only_contains_attribute_certs"].native
         )
-    next_update = tbs["next_update"].native if tbs["next_update"].native is not None else None
+    # RFC 5280 §5.1.2.4, §5.1.2.5: UTC only; a GeneralizedTime without Z is refused.
+    this_update = utc(tbs["this_update"].native, "CRL thisUpdate")
+    next_update = utc_or_none(tbs["next_update"].native, "CRL nextUpdate")
     return CrlInfo(
         der=bytes(der),
         tbs=tbs.dump(),
@@ -79,7 +84,7 @@ def _read(der: bytes) -> CrlInfo:
         signature=bytes(cl["signature"].native),
         issuer=name_key(tbs["issuer"].dump()),
         issuer_text=name_text(name_attributes(tbs["issuer"])),
-        this_update=tbs["this_update"].native,
+        this_update=this_update,
         next_update=next_update,
         authority_key_id=aki["key_identifier"].native if aki is not None else None,
         number=int(number.native) if number is not None else None,
@@ -100,6 +105,8 @@ def read_crl(data: bytes) -> list[CrlInfo]:
     for der in ders:
         try:
             out.append(_read(der))
+        except EsignError as exc:
+            raise ValueError(f"CRL cannot be parsed: {exc.detail}") from exc
         except Exception as exc:  # asn1crypto raises ValueError, TypeError, KeyError, ...
             raise ValueError("CRL cannot be parsed") from exc
     return out

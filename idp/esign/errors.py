@@ -28,6 +28,13 @@ class MalformedError(EsignError):
     reason = "malformed"
 
 
+class AmbiguousTimeError(MalformedError):
+    """A time in the CMS or a certificate has no time zone (a GeneralizedTime
+    without ``Z``) or cannot be read; UTC is required (RFC 5280 §4.1.2.5, RFC 5652 §11.3)."""
+
+    reason = "ambiguous_time"
+
+
 class SignerCertificateMissingError(MalformedError):
     """No certificate in the CMS matches the SignerInfo sid (RFC 5652 §5.3)."""
 
@@ -88,10 +95,38 @@ class KeyUsageError(CertificateError):
     reason = "key_usage"
 
 
+class ExtendedKeyUsageError(KeyUsageError):
+    """The signer certificate's extended key usage allows no purpose fit for
+    client login, e.g. only serverAuth or OCSPSigning (RFC 5280 §4.2.1.12)."""
+
+    reason = "extended_key_usage"
+
+
 class MissingPinflError(CertificateError):
-    """The signer certificate carries no 14-digit PINFL."""
+    """The signer certificate carries no PINFL at all."""
 
     reason = "no_pinfl"
+
+
+class InvalidPinflError(MissingPinflError):
+    """A PINFL source (the PINFL attribute, or a serialNumber in PINFL form) is
+    not exactly 14 digits: blank, padded with spaces, or of another length, so
+    the certificate has no usable PINFL."""
+
+    reason = "pinfl_invalid"
+
+
+class PinflConflictError(CertificateError):
+    """The certificate names more than one PINFL: two PINFL attributes that
+    differ, or a PINFL attribute that disagrees with the serialNumber."""
+
+    reason = "pinfl_conflict"
+
+
+class InvalidTinError(CertificateError):
+    """A TIN attribute is not exactly 9 digits, or two TIN attributes differ."""
+
+    reason = "tin_invalid"
 
 
 class RevocationError(EsignError):
@@ -130,6 +165,7 @@ ALL_REASONS = tuple(
             cls.reason
             for cls in (
                 MalformedError,
+                AmbiguousTimeError,
                 SignerCertificateMissingError,
                 UnsupportedAlgorithmError,
                 ChallengeMismatchError,
@@ -140,7 +176,11 @@ ALL_REASONS = tuple(
                 CertificateExpiredError,
                 CertificateNotYetValidError,
                 KeyUsageError,
+                ExtendedKeyUsageError,
                 MissingPinflError,
+                InvalidPinflError,
+                PinflConflictError,
+                InvalidTinError,
                 RevokedError,
                 RevocationUnknownError,
                 CrlInvalidError,

@@ -5,6 +5,13 @@ Uzbek qualified certificates carry the holder's PINFL under OID
 the organisation's TIN under OID 1.2.860.3.16.1.1. Some issuers put the
 PINFL in the standard serialNumber attribute instead, bare or with the
 ETSI EN 319 412-1 §5.1.3 prefix ``PNOUZ-``.
+
+The PINFL decides whose account a key opens, so it is read strictly: every
+source (each PINFL attribute, each serialNumber in PINFL form) must be
+exactly 14 digits as written (no trimming, no falling back past a blank
+one), and all of them must name the same PINFL. A serialNumber in another
+form (``IDCUZ-…``, a CA's own numbering with letters) is not a PINFL source.
+The TIN is read the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from .certinfo import CertInfo
-from .errors import CertificateError, MissingPinflError
+from .errors import InvalidPinflError, InvalidTinError, MissingPinflError, PinflConflictError
 
 OID_TIN = "1.2.860.3.16.1.1"
 OID_PINFL = "1.2.860.3.16.1.2"
@@ -25,6 +32,7 @@ OID_ORGANISATION = "2.5.4.10"
 
 _PINFL = re.compile(r"[0-9]{14}")
 _SERIAL_PINFL = re.compile(r"(?:PNOUZ-)?([0-9]{14})")
+_SPACE = re.compile(r"\s", re.UNICODE)
 _TIN = re.compile(r"[0-9]{9}")
 
 
@@ -44,6 +52,7 @@ class CertificateHolder:
 
 
 def _first(attributes: tuple[tuple[str, str], ...], oid: str) -> str | None:
+    """A display name: the first value of ``oid``, trimmed (not used to find anyone)."""
     for attr_oid, value in attributes:
         if attr_oid == oid:
             stripped = value.strip()
@@ -51,20 +60,51 @@ def _first(attributes: tuple[tuple[str, str], ...], oid: str) -> str | None:
     return None
 
 
+def _values(attributes: tuple[tuple[str, str], ...], oid: str) -> list[str]:
+    return [value for attr_oid, value in attributes if attr_oid == oid]
+
+
+def _meant_as_pinfl(serial: str) -> bool:
+    """A serialNumber that is blank, PNOUZ-prefixed, or 14 digits with spaces:
+    a PINFL written badly, which must not be repaired (nor skipped)."""
+    bare = _SPACE.sub("", serial)
+    return not bare or bare.upper().startswith("PNOUZ") or _PINFL.fullmatch(bare) is not None
+
+
+def pinfl_of(attributes: tuple[tuple[str, str], ...]) -> str:
+    """The one PINFL every source agrees on; raises a CertificateError subclass."""
+    found: set[str] = set()
+    for value in _values(attributes, OID_PINFL):
+        if not _PINFL.fullmatch(value):
+            raise InvalidPinflError("a PINFL attribute is not exactly 14 digits")
+        found.add(value)
+    for value in _values(attributes, OID_SERIAL_NUMBER):
+        match = _SERIAL_PINFL.fullmatch(value)
+        if match is not None:
+            found.add(match.group(1))
+        elif _meant_as_pinfl(value):
+            raise InvalidPinflError("the serialNumber looks like a PINFL but is not exactly 14 digits")
+    if not found:
+        raise MissingPinflError("the certificate subject carries no PINFL")
+    if len(found) > 1:
+        raise PinflConflictError(f"the certificate subject names {len(found)} different PINFLs")
+    return found.pop()
+
+
+def tin_of(attributes: tuple[tuple[str, str], ...]) -> str | None:
+    """The organisation's TIN, or None; raises :class:`InvalidTinError`."""
+    found = set(_values(attributes, OID_TIN))
+    if any(not _TIN.fullmatch(value) for value in found):
+        raise InvalidTinError("a TIN attribute is not exactly 9 digits")
+    if len(found) > 1:
+        raise InvalidTinError(f"the certificate subject names {len(found)} different TINs")
+    return found.pop() if found else None
+
+
 def holder_of(cert: CertInfo) -> CertificateHolder:
     attrs = cert.subject_attributes
-    pinfl = _first(attrs, OID_PINFL)
-    if pinfl is not None and not _PINFL.fullmatch(pinfl):
-        raise MissingPinflError("the PINFL attribute is not 14 digits")
-    if pinfl is None:
-        serial = _first(attrs, OID_SERIAL_NUMBER)
-        match = _SERIAL_PINFL.fullmatch(serial or "")
-        if match is None:
-            raise MissingPinflError("the certificate subject carries no PINFL")
-        pinfl = match.group(1)
-    tin = _first(attrs, OID_TIN)
-    if tin is not None and not _TIN.fullmatch(tin):
-        raise CertificateError("the TIN attribute is not 9 digits")
+    pinfl = pinfl_of(attrs)
+    tin = tin_of(attrs)
     return CertificateHolder(
         pinfl=pinfl,
         tin=tin,

@@ -21,11 +21,13 @@ from .algorithms import SignatureInput, SignatureRegistry
 from .certinfo import CertInfo, name_key, read_certificate
 from .chain import issued_by
 from .errors import EsignError, OcspUnavailableError, RevokedError
+from .times import utc, utc_or_none
 
 #: ``fetch(url, request_der, timeout_seconds) -> response_der``; raise on failure.
 Fetcher = Callable[[str, bytes, float], bytes]
 
 MAX_RESPONSE_BYTES = 256 * 1024
+OID_OCSP_SIGNING = "1.3.6.1.5.5.7.3.9"  # id-kp-OCSPSigning (RFC 6960 §4.2.2.2)
 _CERT_ID_HASHES = ("sha1", "sha256", "sha384", "sha512")
 
 
@@ -84,6 +86,7 @@ class _Response:
     # (hash name, issuer name hash, issuer key hash, serial, status, thisUpdate, nextUpdate)
     singles: tuple[tuple[str, bytes, bytes, int, str, datetime, datetime | None], ...]
     nonce: bytes | None
+    produced_at: datetime
 
 
 def _parse(der: bytes) -> _Response:
@@ -106,8 +109,9 @@ def _parse(der: bytes) -> _Response:
             bytes(single["cert_id"]["issuer_key_hash"].native),
             int(single["cert_id"]["serial_number"].native),
             single["cert_status"].name,
-            single["this_update"].native,
-            single["next_update"].native,
+            # RFC 6960 §4.2.2.1: GeneralizedTime in UTC; a zone-less time is refused.
+            utc(single["this_update"].native, "OCSP thisUpdate"),
+            utc_or_none(single["next_update"].native, "OCSP nextUpdate"),
         )
         for single in data["responses"]
     )
@@ -125,6 +129,7 @@ def _parse(der: bytes) -> _Response:
         certs=tuple(read_certificate(c.dump()) for c in (basic["certs"] or [])),
         singles=singles,
         nonce=nonce,
+        produced_at=utc(data["produced_at"].native, "OCSP producedAt"),
     )
 
 
@@ -159,7 +164,7 @@ class OcspChecker:
                 continue
             if not issued_by(cert, issuer, registry):
                 continue
-            if "ocsp_signing" not in (cert.extended_key_usage or ()):
+            if OID_OCSP_SIGNING not in (cert.extended_key_usage or ()):
                 continue
             if not cert.not_before <= now <= cert.not_after:
                 continue
@@ -195,6 +200,9 @@ class OcspChecker:
             raise OcspUnavailableError(f"OCSP signature cannot be checked: {exc.detail}") from exc
         if not valid:
             raise OcspUnavailableError("OCSP response signature does not verify")
+        if resp.produced_at > now + self.clock_skew:
+            # RFC 6960 §4.2.2.1: the responder signed it in the future; its clock cannot be trusted.
+            raise OcspUnavailableError("OCSP response was produced in the future")
         if nonce is not None and resp.nonce is not None and not hmac.compare_digest(nonce, resp.nonce):
             # RFC 8954 §2.1: a returned nonce must be the one sent (replay protection).
             raise OcspUnavailableError("OCSP response nonce does not match")

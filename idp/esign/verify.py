@@ -19,6 +19,8 @@ from .errors import (
     BadSignatureError,
     CertificateError,
     ChallengeMismatchError,
+    CrlInvalidError,
+    ExtendedKeyUsageError,
     KeyUsageError,
     MalformedError,
     SigningTimeError,
@@ -30,6 +32,18 @@ from .revocation import check_path_revocation
 from .trust import TrustStore
 
 SIGNING_KEY_USAGES = frozenset({"digital_signature", "non_repudiation"})
+#: Extended key usages fit for logging in with a signature (see docs/esign.md,
+#: "Extended key usage"): a certificate that names an EKU must name one of these.
+CLIENT_LOGIN_EKUS = frozenset(
+    {
+        "1.3.6.1.5.5.7.3.2",  # id-kp-clientAuth (RFC 5280 §4.2.1.12)
+        "1.3.6.1.5.5.7.3.4",  # id-kp-emailProtection: signing keys of S/MIME-style personal certificates
+        "1.3.6.1.5.5.7.3.36",  # id-kp-documentSigning (RFC 9336)
+        "1.3.6.1.4.1.311.10.3.12",  # Microsoft Document Signing
+        "1.2.840.113583.1.1.5",  # Adobe Authentic Documents Trust (PDF signing keys)
+        "2.5.29.37.0",  # anyExtendedKeyUsage
+    }
+)
 DEFAULT_SIGNING_TIME_TOLERANCE = timedelta(minutes=5)
 
 
@@ -58,7 +72,11 @@ def verify_signed_challenge(
     if now.tzinfo is None:
         raise TypeError("now must be timezone-aware")
     trust = TrustStore.coerce(trust_anchors)
-    crl_store = CrlStore.coerce(crls)
+    try:
+        crl_store = CrlStore.coerce(crls)
+    except ValueError as exc:
+        # An unreadable CRL is the operator's problem, never the signer's (nor a 500).
+        raise CrlInvalidError(str(exc)) from exc
     registry = registry or DEFAULT_REGISTRY
 
     signed = parse_signed_data(cms)
@@ -112,6 +130,9 @@ def verify_signed_challenge(
         raise CertificateError("the signer certificate is a CA certificate")
     if signer.key_usage is None or not (signer.key_usage & SIGNING_KEY_USAGES):
         raise KeyUsageError("the signer certificate does not allow digital signatures")
+    # RFC 5280 §4.2.1.12: when present, the key may be used only for the purposes listed.
+    if signer.extended_key_usage is not None and not (signer.extended_key_usage & CLIENT_LOGIN_EKUS):
+        raise ExtendedKeyUsageError("the signer certificate's extended key usage does not allow client login")
 
     checks = check_path_revocation(
         path, crls=crl_store, ocsp=ocsp, now=now, registry=registry, require=require_revocation
