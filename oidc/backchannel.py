@@ -1,55 +1,67 @@
-"""Back-Channel Logout 1.0: logout tokens to clients that registered a URI."""
+"""Back-Channel Logout 1.0: ending a login session and owing logout tokens
+to the clients that registered a URI.
+
+Nothing is sent from here. Ending a session writes one pending delivery per
+client in the caller's transaction and names it in ``session.info``; once
+that transaction commits, the delivery worker (``oidc.delivery_worker``)
+sends the tokens outside the request. A relying party that calls back into
+the IdP when it gets the token (mod_auth_openidc revokes its tokens at
+``/revoke``) then finds the logout committed instead of waiting on its locks,
+and a rolled-back logout sends nothing.
+"""
 from __future__ import annotations
 
-import logging
 import secrets
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from joserfc import jwt
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from idp.auth.models import LoginSession
 from idp.db import utcnow
-from oidc.models import AuthorizationCode, Client, Token
+from oidc.models import AuthorizationCode, BackchannelDelivery, Client, Token
 from oidc.server import Principal, subject
 
-log = logging.getLogger(__name__)
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
+TOKEN_LIFETIME = 120
+# session.info key: ids of the deliveries written in the open transaction.
+PENDING_KEY = "oidc_backchannel_pending"
 
 
-def logout_token(idp, client: Client, login: LoginSession) -> str:
-    key = idp.keys.signing_key(idp.db.session, client.id_token_signed_response_alg)
+def logout_token(idp, session: Session, client: Client, *, sid: str | None, sub: str) -> str:
+    """A fresh logout token (section 2.4): a new ``jti`` and ``iat`` for every
+    attempt, so nothing that could be replayed is ever stored."""
+    key = idp.keys.signing_key(session, client.id_token_signed_response_alg)
     now = int(time.time())
-    claims = {"iss": idp.settings.issuer, "aud": client.client_id, "iat": now, "exp": now + 120,
-              "jti": secrets.token_urlsafe(16), "sid": login.id,
-              "sub": subject(idp, Principal(login.account, client)), "events": {EVENT: {}}}
+    claims = {"iss": idp.settings.issuer, "aud": client.client_id, "iat": now, "exp": now + TOKEN_LIFETIME,
+              "jti": secrets.token_urlsafe(16), "sub": sub, "events": {EVENT: {}}}
+    if sid:
+        claims["sid"] = sid
     return jwt.encode({"alg": key.alg, "kid": key.kid, "typ": "logout+jwt"}, claims, key.private, [key.alg])
 
 
-def end_session_everywhere(idp, login: LoginSession, *, timeout: float = 3.0) -> dict[str, bool]:
-    """End a login session: revoke its tokens and notify its clients."""
+def end_session_everywhere(idp, login: LoginSession) -> list[str]:
+    """End a login session, revoke its tokens, and owe a logout token to every
+    client it was used at that registered a back-channel URI. The ids of the
+    deliveries written; they are sent after the caller commits."""
     session = idp.db.session
     idp.sessions.end(login)
     session.execute(update(Token).where(Token.sid == login.id, Token.revoked_at.is_(None)).values(revoked_at=utcnow()))
     client_ids = set(session.scalars(select(Token.client_id).where(Token.sid == login.id)))
     client_ids |= set(session.scalars(select(AuthorizationCode.client_id).where(AuthorizationCode.sid == login.id)))
-    results = {}
-    for client in session.scalars(select(Client).where(Client.client_id.in_(client_ids))):
-        if not client.backchannel_logout_uri:
-            continue
-        body = urllib.parse.urlencode({"logout_token": logout_token(idp, client, login)}).encode()
-        req = urllib.request.Request(client.backchannel_logout_uri, data=body, method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                results[client.client_id] = 200 <= resp.status < 300
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            log.warning("back-channel logout to client %s failed: %s", client.client_id, type(exc).__name__)
-            results[client.client_id] = False
-    return results
+    written = []
+    for client in session.scalars(select(Client).where(Client.client_id.in_(client_ids),
+                                                       Client.backchannel_logout_uri.is_not(None),
+                                                       Client.backchannel_logout_uri != "")):
+        delivery = BackchannelDelivery(client_id=client.client_id, sid=login.id,
+                                       sub=subject(idp, Principal(login.account, client)))
+        session.add(delivery)
+        written.append(delivery)
+    session.flush()
+    ids = [d.id for d in written]
+    session.info.setdefault(PENDING_KEY, []).extend(ids)
+    return ids
 
 
 def revoke_account(idp, account_id: str) -> None:

@@ -21,6 +21,14 @@ from oidc.models import Client
 bp = Blueprint("oidc_logout", __name__)
 
 
+@bp.record_once
+def _deliver_logout_tokens(state) -> None:
+    """Logout tokens go out after the logout commits, from worker threads."""
+    from oidc.delivery_worker import init_app
+
+    init_app(state.app, state.app.extensions["idp"])
+
+
 def _hint_claims(idp, hint: str) -> dict | None:
     """Claims of an ID token we issued (signature and issuer checked; an
     expired hint is still a valid hint, RP-Initiated Logout 2)."""

@@ -1,4 +1,5 @@
-"""OpenID Provider tables: clients, codes, tokens, signing keys, consents."""
+"""OpenID Provider tables: clients, codes, tokens, signing keys, consents,
+back-channel logout deliveries."""
 from __future__ import annotations
 
 import datetime as dt
@@ -200,3 +201,28 @@ class Consent(Base):
     granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+
+
+class BackchannelDelivery(Base):
+    """One logout token owed to one relying party (Back-Channel Logout 1.0).
+
+    A row is written in the transaction that ends the login session and sent
+    only after that transaction commits; it keeps the outcome per client. The
+    token itself is built afresh for every attempt and never stored, and the
+    row holds no personal data: the session id and the subject as that
+    client knows it (pairwise by default)."""
+
+    __tablename__ = "oidc_backchannel_delivery"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    client_id: Mapped[str] = mapped_column(ForeignKey("oidc_client.client_id", ondelete="CASCADE"), index=True)
+    sid: Mapped[str | None] = mapped_column(String(36))
+    sub: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(32))  # an error class, never a message
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ GROUPS = [db.db, clients.clients, keys.keys, users.users, misc.audit, misc.confi
 PACKAGE_GROUPS = {
     "csca": ("nfc.cli", "csca"),
     "esign": ("idp.esign.cli", "esign"),
+    "backchannel": ("oidc.cli", "backchannel"),
     "enrollment": ("enrollment.cli", "enrollment"),
     "consulates": ("consular.cli", "consulates_group"),
     "officers": ("consular.cli", "officers_group"),

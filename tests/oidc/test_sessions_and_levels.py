@@ -185,6 +185,7 @@ def test_back_channel_logout_token_reaches_the_client(rp, password, http, idp):
         tokens = rp.token(rp.follow_to_code(resp, identifier=PINFL, password=password)["code"]).get_json()
         id_claims = rp.decode_id_token(tokens["id_token"]).claims
         http.get("/logout?" + urlencode({"id_token_hint": tokens["id_token"]}))
+        http.application.extensions["oidc_backchannel"].idle(5)  # sent after the logout commits
     finally:
         server.shutdown()
     assert len(received) == 1
