@@ -60,6 +60,10 @@ class Target:
     client_secret: str
     redirect_uri: str
     pinfl: str
+    # endpoint paths under the issuer (another provider names them otherwise)
+    authorize_path: str = "/authorize"
+    token_path: str = "/token"
+    userinfo_path: str = "/userinfo"
 
 
 class VirtualUser:
@@ -78,10 +82,10 @@ class VirtualUser:
                            "redirect_uri": self.target.redirect_uri, "scope": "openid profile",
                            "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
                            "code_challenge": challenge, "code_challenge_method": "S256"})
-        return f"{self.target.issuer}/authorize?{query}", verifier
+        return f"{self.target.issuer}{self.target.authorize_path}?{query}", verifier
 
     def token(self, data: dict) -> dict:
-        response = self.backchannel.post(self.target.issuer + "/token", data=data, timeout=30,
+        response = self.backchannel.post(self.target.issuer + self.target.token_path, data=data, timeout=30,
                                          auth=(self.target.client_id, self.target.client_secret))
         if response.status_code != 200:
             raise RuntimeError(f"token endpoint: {response.status_code} {response.text[:200]}")
@@ -105,10 +109,10 @@ class VirtualUser:
         url, verifier = self.authorization_url()
         response = self.browser.get(url, allow_redirects=False, timeout=30)
         location = response.headers.get("Location", "")
-        if response.status_code != 302 or not location.startswith(self.target.redirect_uri):
+        if response.status_code not in (302, 303) or not location.startswith(self.target.redirect_uri):
             raise RuntimeError(f"authorize: {response.status_code} to {location[:100]}")
         tokens = self.exchange(location, verifier)
-        userinfo = self.backchannel.get(self.target.issuer + "/userinfo", timeout=30,
+        userinfo = self.backchannel.get(self.target.issuer + self.target.userinfo_path, timeout=30,
                                         headers={"Authorization": "Bearer " + tokens["access_token"]})
         if userinfo.status_code != 200:
             raise RuntimeError(f"userinfo: {userinfo.status_code}")
@@ -155,12 +159,12 @@ def run_load(users: list[VirtualUser], operation: str, duration: float, limit: i
 
 
 def load_process(target: Target, operation: str, concurrency: int, duration: float, limit: int,
-                 cpus: set[int] | None, conn) -> None:
+                 cpus: set[int] | None, conn, user_class=None) -> None:
     """The load generator (a separate process): prepare untimed, wait for
     the go, run, send the results back."""
     if cpus:
         os.sched_setaffinity(0, cpus)
-    users = [VirtualUser(target) for _ in range(concurrency)]
+    users = [(user_class or VirtualUser)(target) for _ in range(concurrency)]
     for user in users:
         user.sign_in()
         getattr(user, operation)()  # warm-up
@@ -184,11 +188,12 @@ def process_group_cpu(pgid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(operation: str, target: Target, server_pgid: int, args, load_cpus: set[int] | None) -> dict:
+def measure(operation: str, target: Target, server_pgid: int, args, load_cpus: set[int] | None,
+            user_class=None) -> dict:
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(target=load_process, args=(target, operation, args.concurrency, args.duration,
-                                                         LIMITS[operation], load_cpus, theirs))
+                                                         LIMITS[operation], load_cpus, theirs, user_class))
     process.start()
     try:
         if not ours.poll(120):
