@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from flask_babel import Babel
+from werkzeug.routing import BuildError
 
 from idp.config import LOCALES
 
@@ -62,6 +63,23 @@ def _pending_ui_locale() -> str | None:
     return pick_ui_locale(dict(parse_qsl(pending.query)).get("ui_locales"))
 
 
+def route_path() -> str:
+    """The path of the page being shown, rebuilt from its matched route;
+    empty (a link to this very page) when no route matched.
+
+    Never the raw request path: ``/%5Cevil.example/x`` decodes to
+    ``/\\evil.example/x``, which a browser reads as another host."""
+    if request.url_rule is None or request.endpoint is None:
+        return ""
+    try:
+        path = url_for(request.endpoint, **(request.view_args or {}))
+    except (BuildError, ValueError, TypeError):
+        return ""
+    if not path.startswith("/") or path.startswith(("//", "/\\")):
+        return ""
+    return path
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_domain="messages",
           default_translation_directories="translations")
@@ -80,7 +98,7 @@ def init_app(app: Flask) -> None:
 
         def lang_url(code: str) -> str:
             args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
-            return request.path + "?" + urlencode(args)
+            return route_path() + "?" + urlencode(args)
 
         from idp.messages import CLAIM_LABELS, LEVEL_LABELS
 

@@ -8,6 +8,7 @@ import itertools
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from idp.links import external_url
 from idp.notify.senders import DeliveryError
 
 from consular import notify
@@ -130,7 +131,7 @@ def book_slot(code: str):
         db().rollback()
         return _slots_page(consulate, flow, status=409, error=exc.code)
     db().commit()
-    manage = url_for("consular.appointment", token=booking.manage_token, _external=True)
+    manage = external_url("consular.appointment", token=booking.manage_token)
     try:
         notify.booked(svc().idp.email, booking.appointment, manage)
     except DeliveryError:
@@ -171,7 +172,7 @@ def appointment_cancel(token: str):
                                status=label(APPOINTMENT_STATUS, row.status), error=message(exc.code)), 409
     db().commit()
     try:
-        notify.cancelled(svc().idp.email, row, by_consulate=False, booking_url=url_for("consular.book", _external=True))
+        notify.cancelled(svc().idp.email, row, by_consulate=False, booking_url=external_url("consular.book"))
     except DeliveryError:
         pass
     return redirect(url_for("consular.appointment", token=token, cancelled=1))

@@ -7,12 +7,15 @@ import datetime as dt
 from flask import redirect, request, url_for
 from sqlalchemy import select
 
+from idp.links import external_url
+
 from consular import notify
 from consular.errors import Forbidden, NotFound
 from consular.forms import ActionForm, FindForm, SlotsForm
 from consular.messages import APPOINTMENT_STATUS, label
 from consular.models import Appointment, Visit
 from consular.services import appointments, consulates, visits
+
 from consular.views.common import db, officer_required, portal, portal_page, require_action_form, svc
 
 
@@ -92,7 +95,7 @@ def cancel(officer, appointment_id: str):
     appointments.cancel(db(), appointment, by=officer.account_id)
     db().commit()
     notify.cancelled(svc().idp.email, appointment, by_consulate=True,
-                     booking_url=url_for("consular.book", _external=True))
+                     booking_url=external_url("consular.book"))
     return redirect(url_for("consular_portal.desk", code=officer.consulate.code,
                             day=consulates.local(officer.consulate, appointment.slot.starts_at).date().isoformat()))
 

@@ -8,6 +8,7 @@ from enrollment.config import ACTIVATION_TTL_DAYS
 from enrollment.messages import message as enrollment_message
 from enrollment.notify import activation_url
 from idp.db import utcnow
+from idp.links import external_url
 from idp.notify.senders import DeliveryError
 
 from consular import foureyes, notify
@@ -105,7 +106,7 @@ def case_reject(officer, case_id: str):
     db().commit()
     if case.email:
         _send(notify.case_rejected, case.email, case.locale, reason=form.reason.data, note=review.message,
-              booking_url=url_for("consular.book", _external=True))
+              booking_url=external_url("consular.book"))
     return _back(officer, case)
 
 
@@ -120,7 +121,7 @@ def case_visit(officer, case_id: str):
     db().commit()
     if case.email:
         _send(notify.case_needs_visit, case.email, case.locale, note=review.message,
-              booking_url=url_for("consular.book", _external=True))
+              booking_url=external_url("consular.book"))
     return _back(officer, case)
 
 

@@ -10,6 +10,7 @@ from flask import jsonify, redirect, url_for
 
 import nfc
 
+from idp.links import external_url
 from idp.registry import RegistryUnavailable
 
 from consular import foureyes, notify
@@ -86,7 +87,7 @@ def chip_start(officer, visit_id: str):
     require_action_form()
     token = desk_chip.issue_token(svc().idp.state, visit)
     nonce, _expires = desk_chip.issue_nonce(svc().idp.state, visit.id)
-    endpoint = url_for("consular_reader.chip_upload", visit_id=visit.id, _external=True)
+    endpoint = external_url("consular_reader.chip_upload", visit_id=visit.id)
     reader = {"token": token, "endpoint": endpoint, "nonce": nonce.hex(),
               "mrz_key": (visit.document_number, visit.birth_date.strftime("%y%m%d"),
                           visit.expiry_date.strftime("%y%m%d"))}
@@ -191,7 +192,7 @@ def _issue_and_print(officer, visit, *, first: bool):
     svc().print_stash.put(visit.id, officer.login_id, code, row.expires_at.isoformat())
     if first:
         notify.visit_approved(svc().idp.email, visit.email, visit.locale, visit.consulate,
-                              activate_url=url_for("consular.activate", _external=True))
+                              activate_url=external_url("consular.activate"))
     return redirect(url_for("consular_portal.print_code", code=officer.consulate.code, visit_id=visit.id))
 
 
@@ -206,7 +207,7 @@ def print_code(officer, visit_id: str):
     code, expires = stashed
     # The code travels in the fragment: browsers never send it to the server, so it stays out of
     # access logs and Referer headers; the activation page's script puts it in the form.
-    link = url_for("consular.activate", _external=True) + "#" + code.replace("-", "")
+    link = external_url("consular.activate", _anchor=code.replace("-", ""))
     qr = segno.make(link, error="m")
     visits.record_view(db(), visit, officer_id=officer.account_id, page="activation_code")
     db().commit()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from biometrics import CapturedFrame
 from idp.app import services
+from idp.links import external_url
 
 from enrollment import steps
 from enrollment.errors import EnrollmentError
@@ -58,7 +59,7 @@ def chip():
         limit("post_case", case.id)
         token = reader.issue_token(services().state, case.id)
         db_session().commit()
-        endpoint = services().settings.issuer + url_for("enrollment_reader.chip_upload", case_id=case.id)
+        endpoint = external_url("enrollment_reader.chip_upload", case_id=case.id)
         link = "oneid-reader:chip?" + urlencode({"endpoint": endpoint, "token": token})
         handover = {
             "endpoint": endpoint, "token": token, "link": link,

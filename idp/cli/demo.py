@@ -42,6 +42,9 @@ def demo(host, port, portal_port, no_serve):
                     esign_holders=DEMO_HOLDERS)
         enrollment_demo.seed(s, environment=idp.settings.env)
     app = create_app(overrides)  # secret now persisted
+    from idp import accesslog
+
+    accesslog.init_app(app)
 
     click.echo(f"\nOneID demo\n  identity provider: {issuer}\n  demo portal:       {portal_url}\n"
                f"  discovery:         {issuer}/.well-known/openid-configuration\n  database:          {idp.settings.database_url}\n")
@@ -71,10 +74,10 @@ def demo(host, port, portal_port, no_serve):
 
     portal = create_portal(issuer=issuer, client_id=data["client"]["client_id"],
                            client_secret=data["client"]["client_secret"], base_url=portal_url)
-    portal_server = make_server(host, portal_port, portal, threaded=True)
+    portal_server = make_server(host, portal_port, portal, threaded=True, request_handler=accesslog.DevRequestHandler)
     threading.Thread(target=portal_server.serve_forever, daemon=True).start()
     click.echo("Press Ctrl+C to stop.")
-    make_server(host, port, app, threaded=True).serve_forever()
+    make_server(host, port, app, threaded=True, request_handler=accesslog.DevRequestHandler).serve_forever()
 
 
 @click.command()
@@ -85,10 +88,15 @@ def serve(bind, workers, threads):
     """Serve the IdP with gunicorn (production settings come from IDP_*)."""
     from gunicorn.app.base import BaseApplication
 
+    from idp import accesslog
+
     class Server(BaseApplication):
         def load_config(self):
             for key, value in {"bind": bind, "workers": workers, "threads": threads,
                                "accesslog": "-", "forwarded_allow_ips": "127.0.0.1",
+                               # no bearer links, ID tokens or PINFLs in the access log
+                               "logger_class": "idp.accesslog.GunicornLogger",
+                               "access_log_format": accesslog.FORMAT,
                                # no shared ~/.gunicorn control socket between instances on one host
                                "control_socket_disable": True}.items():
                 self.cfg.set(key, value)
