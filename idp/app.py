@@ -91,6 +91,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
 
     init_consular(app, idp)
     init_oidc(app, idp)
+    from oidc.legacy import init_app as init_oneid_legacy
+
+    init_oneid_legacy(app, idp)
     ratelimit.init_app(app)
     from idp import errors, ops
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -14,6 +15,9 @@ from oidc.claims import SUPPORTED_SCOPES
 from oidc.discovery import AUTH_METHODS
 from oidc.keys import SUPPORTED_ALGS
 from oidc.models import Client, token_hash
+
+PROFILES = ("oidc", "oneid_legacy", "fapi2")
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$")
 
 
 class ClientError(ValueError):
@@ -41,7 +45,21 @@ def create_client(session: Session, *, name: str, redirect_uris: list[str], publ
                   alg: str = "ES256", post_logout_redirect_uris: list[str] | None = None,
                   backchannel_logout_uri: str | None = None, jwks: dict | str | None = None,
                   require_pkce: bool | None = None, can_introspect: bool = False, skip_consent: bool = False,
-                  client_id: str | None = None, production: bool = False) -> NewClient:
+                  client_id: str | None = None, production: bool = False, profile: str = "oidc",
+                  client_secret: str | None = None) -> NewClient:
+    if profile not in PROFILES:
+        raise ClientError(f"profile must be one of {', '.join(PROFILES)}")
+    if profile == "oneid_legacy":
+        # today's portals: a secret in the form body, no PKCE, and the id and
+        # secret they already have (so that only the host name changes)
+        if public or auth_method not in (None, "client_secret_post"):
+            raise ClientError("a legacy OneID client authenticates with client_secret_post")
+        auth_method, require_pkce = "client_secret_post", False
+        scopes = scopes or ["openid", "oneid"]
+    if client_id is not None and not CLIENT_ID_RE.match(client_id):
+        raise ClientError("a client id is 1-64 letters, digits, '.', '_' or '-', and does not start with '-'")
+    if client_secret is not None and (profile != "oneid_legacy" or len(client_secret) < 16):
+        raise ClientError("an existing secret can be imported only for a legacy OneID client, and is 16+ characters")
     if not name.strip():
         raise ClientError("a name is required")
     if not redirect_uris:
@@ -71,13 +89,13 @@ def create_client(session: Session, *, name: str, redirect_uris: list[str], publ
     client_id = client_id or secrets.token_hex(16)
     if session.get(Client, client_id):
         raise ClientError("a client with this id exists")
-    secret = None if method in ("none", "private_key_jwt") else secrets.token_urlsafe(32)
+    secret = None if method in ("none", "private_key_jwt") else (client_secret or secrets.token_urlsafe(32))
     client = Client(client_id=client_id, client_secret_hash=token_hash(secret) if secret else None, name=name.strip(),
                     redirect_uris=uris, post_logout_redirect_uris=logout_uris, token_endpoint_auth_method=method,
                     jwks=jwks, allowed_scopes=scopes, subject_type=subject_type, id_token_signed_response_alg=alg,
                     require_pkce=True if public else bool(require_pkce if require_pkce is not None else True),
                     backchannel_logout_uri=backchannel_logout_uri, can_introspect=can_introspect,
-                    skip_consent=skip_consent)
+                    skip_consent=skip_consent, profile=profile)
     session.add(client)
     session.flush()
     record(session, "client.created", actor="operator", client=client_id)
@@ -91,7 +109,7 @@ def describe(client: Client) -> dict:
         "token_endpoint_auth_method": client.token_endpoint_auth_method, "scopes": client.allowed_scopes,
         "subject_type": client.subject_type, "id_token_signed_response_alg": client.id_token_signed_response_alg,
         "require_pkce": client.require_pkce, "backchannel_logout_uri": client.backchannel_logout_uri,
-        "can_introspect": client.can_introspect, "created_at": client.created_at.isoformat(),
+        "can_introspect": client.can_introspect, "profile": client.profile, "created_at": client.created_at.isoformat(),
     }
 
 

@@ -38,6 +38,9 @@ class Client(Base):
     backchannel_logout_uri: Mapped[str | None] = mapped_column(String(500))
     can_introspect: Mapped[bool] = mapped_column(default=False)
     skip_consent: Mapped[bool] = mapped_column(default=False)  # first-party portals only
+    # oidc: OpenID Connect; oneid_legacy: today's id.gov.uz protocol (oidc/legacy);
+    # fapi2: the FAPI 2.0 Security Profile (PAR, DPoP, private_key_jwt)
+    profile: Mapped[str] = mapped_column(String(16), default="oidc", server_default="oidc")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # -- Authlib ClientMixin -------------------------------------------------

@@ -54,6 +54,8 @@ def userinfo_response(idp):
     if "openid" not in token.scope.split():
         return _bearer_error("insufficient_scope", "The token was not issued for OpenID Connect.", 403)
     client = session.get(Client, token.client_id)
+    if client.profile == "oneid_legacy":  # its tokens answer only OneID's identify call
+        return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
     from idp.people.models import Account
 
     account = session.get(Account, token.account_id)

@@ -1,3 +1,5 @@
+import sys
+
 import click
 
 from idp.cli.context import app_services, emit, fail_cleanly
@@ -21,23 +23,34 @@ def clients() -> None:
 @click.option("--jwks", help="Client public JWKS (JSON) for private_key_jwt.")
 @click.option("--no-pkce", is_flag=True, help="Confidential client that may omit PKCE.")
 @click.option("--introspection", is_flag=True, help="Allow this client to use token introspection.")
-@click.option("--client-id", help="Choose the client id (default: random).")
+@click.option("--client-id", help="Choose the client id (default: random); a portal moving from today's "
+              "id.gov.uz keeps its own.")
+@click.option("--profile", type=click.Choice(["oidc", "oneid-legacy", "fapi2"]), default="oidc", show_default=True,
+              help="oneid-legacy: today's id.gov.uz protocol at /sso/oauth/Authorization.do; fapi2: FAPI 2.0 "
+              "(PAR, DPoP, private_key_jwt).")
+@click.option("--secret-stdin", is_flag=True, help="Read the client's existing secret from standard input "
+              "(oneid-legacy clients moving here keep their secret).")
 @click.option("--json", "as_json", is_flag=True)
 @fail_cleanly
 def create(name, redirect_uris, public, auth_method, scopes, subject_type, alg, logout_uris,
-           backchannel_logout_uri, jwks, no_pkce, introspection, client_id, as_json):
+           backchannel_logout_uri, jwks, no_pkce, introspection, client_id, profile, secret_stdin, as_json):
     """Register a client; prints its id and (once) its secret."""
     from oidc.clients import create_client, describe
 
+    secret = sys.stdin.readline().strip() if secret_stdin else None
+    profile = profile.replace("-", "_")
     _app, idp = app_services()
     with idp.db.transaction() as s:
         new = create_client(s, name=name, redirect_uris=list(redirect_uris), public=public, auth_method=auth_method,
                             scopes=list(scopes) or None, subject_type=subject_type, alg=alg,
                             post_logout_redirect_uris=list(logout_uris), backchannel_logout_uri=backchannel_logout_uri,
-                            jwks=jwks, require_pkce=not no_pkce, can_introspect=introspection, client_id=client_id,
-                            production=idp.settings.production)
+                            jwks=jwks, require_pkce=None if profile == "oneid_legacy" else not no_pkce,
+                            can_introspect=introspection, client_id=client_id,
+                            production=idp.settings.production, profile=profile, client_secret=secret)
         data = describe(new.client) | {"client_secret": new.secret}
-    emit(data, as_json, f"client_id: {data['client_id']}\nclient_secret: {data['client_secret'] or '(none)'}")
+    secret_text = "(the one given)" if secret else (data["client_secret"] or "(none)")
+    emit(data | ({"client_secret": None} if secret else {}), as_json,
+         f"client_id: {data['client_id']}\nclient_secret: {secret_text}")
 
 
 @clients.command("list")
