@@ -126,6 +126,13 @@ class CredentialNotAllowed(PasskeyError):
     code = "credential_not_allowed"
 
 
+class UserHandleMissing(PasskeyError):
+    """A usernameless login (empty allowCredentials) whose response names no user:
+    userHandle must be present then (§7.2 step 6)."""
+
+    code = "user_handle_missing"
+
+
 class UserHandleMismatch(PasskeyError):
     """response.userHandle names another user than the credential's owner (§7.2 step 6)."""
 

@@ -7,10 +7,17 @@ the checks in front of it exist so that every failure has its own error code,
 and so that the signature is verified before the signature counter is
 compared (§7.2 steps 21 and 22): only a correctly signed response may flag a
 passkey as possibly cloned.
+
+Everything a browser sends is untrusted input to the library's parsers, which
+raise whatever their code meets (``KeyError`` from a TPM structure,
+``IndexError``, ``struct.error``, CBOR errors, ...). Every call into them is
+therefore guarded as a whole: any exception becomes this module's typed error
+(`MalformedResponse`, `AttestationRefused`, `BadSignature`), never a 500.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 
 from webauthn import verify_authentication_response, verify_registration_response
@@ -23,8 +30,12 @@ from webauthn.helpers import (
     parse_client_data_json,
     parse_registration_credential_json,
 )
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import AuthenticatorData, CollectedClientData
+from webauthn.helpers.structs import (
+    AuthenticationCredential,
+    AuthenticatorData,
+    CollectedClientData,
+    RegistrationCredential,
+)
 
 from idp.passkeys import errors
 
@@ -72,7 +83,7 @@ def _client_data(raw: bytes, *, expected_type: str, expected_challenge: bytes,
                  expected_origins: tuple[str, ...]) -> CollectedClientData:
     try:
         client_data = parse_client_data_json(raw)
-    except (WebAuthnException, ValueError, TypeError) as exc:
+    except Exception as exc:  # untrusted bytes: whatever the parser raises
         raise errors.MalformedResponse("clientDataJSON") from exc
     # §7.1 step 7 / §7.2 step 11
     if client_data.type != expected_type:
@@ -112,9 +123,9 @@ def verify_registration(*, credential: dict, expected_challenge: bytes, expected
         raise errors.MalformedResponse("not an object")
     _check_field_sizes(credential)
     try:
-        parsed = parse_registration_credential_json(credential)
+        parsed: RegistrationCredential = parse_registration_credential_json(credential)
         attestation = parse_attestation_object(parsed.response.attestation_object)
-    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
+    except Exception as exc:  # untrusted bytes: whatever the parser raises
         raise errors.MalformedResponse("credential or attestationObject") from exc
     _client_data(parsed.response.client_data_json, expected_type="webauthn.create",
                  expected_challenge=expected_challenge, expected_origins=expected_origins)
@@ -135,10 +146,12 @@ def verify_registration(*, credential: dict, expected_challenge: bytes, expected
         verified = verify_registration_response(
             credential=parsed, expected_challenge=expected_challenge, expected_rp_id=expected_rp_id,
             expected_origin=list(expected_origins), require_user_verification=require_user_verification)
-    except (WebAuthnException, ValueError, TypeError) as exc:
+    except Exception as exc:  # e.g. KeyError from a junk TPM pubArea: the statement does not verify
         raise errors.AttestationRefused(type(exc).__name__) from exc
-    props = (credential.get("clientExtensionResults") or {}).get("credProps") or {}
-    transports = (credential.get("response") or {}).get("transports") or []
+    props = _object(_object(credential.get("clientExtensionResults")).get("credProps"))
+    transports = _object(credential.get("response")).get("transports")
+    if not isinstance(transports, list):
+        transports = []
     return NewCredential(
         credential_id=verified.credential_id, public_key=verified.credential_public_key,
         sign_count=verified.sign_count, aaguid=aaguid_to_string(attested.aaguid),
@@ -150,20 +163,28 @@ def verify_registration(*, credential: dict, expected_challenge: bytes, expected
     )
 
 
-def credential_id_of(credential: object) -> bytes:
-    """The raw credential ID an authentication response names, to look up its passkey."""
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _parse_assertion(credential: object) -> AuthenticationCredential:
     if not isinstance(credential, dict):
         raise errors.MalformedResponse("not an object")
     _check_field_sizes(credential)
     try:
         parsed = parse_authentication_credential_json(credential)
-    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
+    except Exception as exc:  # untrusted input: whatever the parser raises
         raise errors.MalformedResponse("credential") from exc
     if not parsed.raw_id or len(parsed.raw_id) > MAX_CREDENTIAL_ID:
         raise errors.MalformedResponse("rawId")
     if bytes_to_base64url(parsed.raw_id) != parsed.id:
         raise errors.MalformedResponse("id and rawId differ")
-    return parsed.raw_id
+    return parsed
+
+
+def credential_id_of(credential: object) -> bytes:
+    """The raw credential ID an authentication response names, to look up its passkey."""
+    return _parse_assertion(credential).raw_id
 
 
 def verify_assertion(*, credential: dict, expected_challenge: bytes, expected_rp_id: str,
@@ -171,20 +192,28 @@ def verify_assertion(*, credential: dict, expected_challenge: bytes, expected_rp
                      credential_public_key: bytes, stored_sign_count: int,
                      require_user_verification: bool,
                      allowed_credentials: tuple[bytes, ...] = ()) -> VerifiedAssertion:
-    """Check a `navigator.credentials.get()` response against the stored passkey."""
-    credential_id = credential_id_of(credential)
-    parsed = parse_authentication_credential_json(credential)
+    """Check a `navigator.credentials.get()` response against the stored passkey.
+
+    ``allowed_credentials`` empty means a discoverable (usernameless) login, in
+    which the response must name its user (§7.2 step 6)."""
+    parsed = _parse_assertion(credential)
+    credential_id = parsed.raw_id
     # §7.2 step 5: only a listed credential, when the options listed some
     if allowed_credentials and credential_id not in allowed_credentials:
         raise errors.CredentialNotAllowed()
-    # §7.2 step 6: the user handle, when present, names the credential's owner
-    if parsed.response.user_handle and parsed.response.user_handle != expected_user_handle:
+    # §7.2 step 6: when the user was not identified before the ceremony (no
+    # allowCredentials), userHandle must be present; when present, it must be
+    # the user handle of the credential's owner.
+    user_handle = parsed.response.user_handle
+    if not allowed_credentials and not user_handle:
+        raise errors.UserHandleMissing()
+    if user_handle and not hmac.compare_digest(user_handle, expected_user_handle):
         raise errors.UserHandleMismatch()
     _client_data(parsed.response.client_data_json, expected_type="webauthn.get",
                  expected_challenge=expected_challenge, expected_origins=expected_origins)
     try:
         auth_data = parse_authenticator_data(parsed.response.authenticator_data)
-    except (WebAuthnException, ValueError, TypeError, IndexError) as exc:
+    except Exception as exc:  # untrusted bytes: whatever the parser raises
         raise errors.MalformedResponse("authenticatorData") from exc
     _authenticator_flags(auth_data, expected_rp_id=expected_rp_id,
                          require_user_verification=require_user_verification)
@@ -196,7 +225,7 @@ def verify_assertion(*, credential: dict, expected_challenge: bytes, expected_rp
             credential=parsed, expected_challenge=expected_challenge, expected_rp_id=expected_rp_id,
             expected_origin=list(expected_origins), credential_public_key=credential_public_key,
             credential_current_sign_count=0, require_user_verification=require_user_verification)
-    except (WebAuthnException, ValueError, TypeError) as exc:
+    except Exception as exc:  # a signature the library cannot even read is not a good one
         raise errors.BadSignature(type(exc).__name__) from exc
     # §7.2 step 22 and §6.1.1: a counter that does not grow signals a possible clone
     if (auth_data.sign_count or stored_sign_count) and auth_data.sign_count <= stored_sign_count:
