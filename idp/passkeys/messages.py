@@ -30,6 +30,7 @@ MESSAGES = {
                              "Log in another way and add it in your account."),
     "credential_not_allowed": _l("Use a passkey of the account you are logged in with."),
     "wrong_account": _l("This passkey belongs to a different account than the one you are logged in with."),
+    "user_handle_missing": _UNREADABLE,
     "user_handle_mismatch": _l("This passkey does not match its account. Remove it from your device and add a new one."),
     "bad_signature": _l("The passkey's signature is not valid. Please try again."),
     "counter_regression": _CLONE,
