@@ -25,6 +25,10 @@ class Authenticator(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     disabled: Mapped[bool] = mapped_column(default=False)
+    # The highest level a login with it reaches: the level of the session that
+    # enrolled it (NIST 800-63B 6.1.2.1). None: its natural level (set up at
+    # activation after identity proofing).
+    max_level: Mapped[str | None] = mapped_column(String(16))
 
     account: Mapped[Account] = relationship()
 

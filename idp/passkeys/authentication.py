@@ -8,9 +8,12 @@ passkeys, requires user verification, and refuses a passkey of anyone else.
 
 With user verification a passkey is two factors in one (possession plus PIN
 or biometrics): `amr` ``hwk user``, level high. Without it: ``hwk``, level
-substantial.
+substantial. A passkey added in the cabinet gives at most the level of the
+session that added it (`capped`); one made at activation keeps its own.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 from webauthn import generate_authentication_options
@@ -18,7 +21,7 @@ from webauthn.helpers import options_to_json_dict
 from webauthn.helpers.structs import PublicKeyCredentialDescriptor, UserVerificationRequirement
 
 from idp.audit.log import record
-from idp.auth.levels import AuthEvent
+from idp.auth.levels import LEVELS, AuthEvent, lower
 from idp.db import utcnow
 from idp.passkeys import credentials
 from idp.passkeys.ceremonies import Ceremonies, RelyingParty
@@ -37,6 +40,15 @@ from idp.passkeys.verify import credential_id_of, verify_assertion
 
 VERIFIED_EVENT = AuthEvent(method="passkey", amr=("hwk", "user"), level="high")
 UNVERIFIED_EVENT = AuthEvent(method="passkey", amr=("hwk",), level="substantial")
+
+
+def capped(event: AuthEvent, max_level: str | None) -> AuthEvent:
+    """The event a passkey gives: its natural level, but never above the level of
+    the session that enrolled it (NIST 800-63B 6.1.2.1), so a password session
+    cannot make itself a high-assurance credential."""
+    if max_level not in LEVELS:
+        return event
+    return replace(event, level=lower(event.level, max_level))
 
 
 def authentication_options(session: Session, ceremonies: Ceremonies, rp: RelyingParty, *, binding: str,
@@ -100,7 +112,7 @@ def authenticate(session: Session, ceremonies: Ceremonies, rp: RelyingParty, *, 
                    purpose=purpose, passkey=row.id if row is not None else None)
         return PasskeyResult(False, exc.code)
     credentials.record_use(row, sign_count=verified.sign_count, backed_up=verified.backed_up, at=utcnow())
-    event = VERIFIED_EVENT if verified.user_verified else UNVERIFIED_EVENT
+    event = capped(VERIFIED_EVENT if verified.user_verified else UNVERIFIED_EVENT, row.max_level)
     record(session, "login.passkey.succeeded", actor=row.account_id, subject=row.account_id, passkey=row.id,
            purpose=purpose, user_verified=verified.user_verified)
     return PasskeyResult(True, account_id=row.account_id, passkey_id=row.id, event=event)

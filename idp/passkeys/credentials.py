@@ -13,6 +13,9 @@ server needs lives in ``data`` (JSON):
     discoverable      the credProps extension's answer, when reported
     user_verified     UV flag at registration
     review            set when the passkey may have been cloned; it is then refused
+
+The row's ``max_level`` caps the level a login with it reaches: the level of
+the session that added it in the cabinet; none for passkeys made at activation.
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ class PasskeyInfo:
     under_review: bool
     disabled: bool
     transports: tuple[str, ...]
+    max_level: str | None = None  # None: the passkey's natural level
 
 
 def public_key_of(row: Authenticator) -> bytes:
@@ -96,7 +100,8 @@ def has_any(session: Session, account_id: str) -> bool:
 def list_passkeys(session: Session, account_id: str) -> list[PasskeyInfo]:
     return [PasskeyInfo(id=row.id, label=row.label, created_at=row.created_at, last_used_at=row.last_used_at,
                         synced=bool(row.data.get("backup_eligible")), under_review=bool(row.data.get("review")),
-                        disabled=row.disabled, transports=tuple(row.data.get("transports") or ()))
+                        disabled=row.disabled, transports=tuple(row.data.get("transports") or ()),
+                        max_level=row.max_level)
             for row in rows_of(session, account_id)]
 
 
@@ -112,8 +117,9 @@ def credential_id_taken(session: Session, credential_id: bytes) -> bool:
 
 
 def add(session: Session, account_id: str, new: NewCredential, *, user_handle: bytes,
-        label: str | None) -> Authenticator:
-    row = Authenticator(account_id=account_id, kind=KIND, label=label, credential_id=new.credential_id, data={
+        label: str | None, max_level: str | None = None) -> Authenticator:
+    row = Authenticator(account_id=account_id, kind=KIND, label=label, credential_id=new.credential_id,
+                        max_level=max_level, data={
         "public_key": bytes_to_base64url(new.public_key), "sign_count": new.sign_count,
         "user_handle": bytes_to_base64url(user_handle), "transports": list(new.transports),
         "aaguid": new.aaguid, "backup_eligible": new.backup_eligible, "backed_up": new.backed_up,
@@ -130,6 +136,13 @@ def owned(session: Session, account_id: str, passkey_id: str) -> Authenticator:
     if row is None or row.account_id != account_id or row.kind != KIND:
         raise PasskeyNotFound()
     return row
+
+
+def owned_or_none(session: Session, account_id: str, passkey_id: str) -> Authenticator | None:
+    try:
+        return owned(session, account_id, passkey_id)
+    except PasskeyNotFound:
+        return None
 
 
 def record_use(row: Authenticator, *, sign_count: int, backed_up: bool, at: dt.datetime) -> None:

@@ -72,8 +72,13 @@ def registration_options(session: Session, ceremonies: Ceremonies, rp: RelyingPa
 
 
 def register(session: Session, ceremonies: Ceremonies, rp: RelyingParty, *, account_id: str, handle: object,
-             binding: str, credential: object, label: object = None) -> PasskeyResult:
-    """Verify the browser's answer and store the passkey; the caller commits."""
+             binding: str, credential: object, label: object = None,
+             max_level: str | None = None) -> PasskeyResult:
+    """Verify the browser's answer and store the passkey; the caller commits.
+
+    ``max_level``: from the cabinet, the level of the session that adds it, which
+    caps every later login with it (NIST 800-63B 6.1.2.1); None at activation,
+    where identity proofing stands behind the new passkey."""
     try:
         ceremony = ceremonies.take(handle, purpose="register", binding=binding, account_id=account_id)
         name = credentials.clean_label(label)
@@ -86,7 +91,8 @@ def register(session: Session, ceremonies: Ceremonies, rp: RelyingParty, *, acco
     except PasskeyError as exc:
         record(session, "passkey.registration.failed", actor=account_id, subject=account_id, reason=exc.code)
         return PasskeyResult(False, exc.code, account_id=account_id)
-    row = credentials.add(session, account_id, new, user_handle=credentials.user_handle_for(account_id), label=name)
+    row = credentials.add(session, account_id, new, user_handle=credentials.user_handle_for(account_id), label=name,
+                          max_level=max_level)
     record(session, "passkey.registered", actor=account_id, subject=account_id, passkey=row.id,
-           aaguid=new.aaguid, synced=new.backup_eligible, user_verified=new.user_verified)
+           aaguid=new.aaguid, synced=new.backup_eligible, user_verified=new.user_verified, max_level=max_level)
     return PasskeyResult(True, account_id=account_id, passkey_id=row.id)
