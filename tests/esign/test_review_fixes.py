@@ -401,6 +401,29 @@ def test_sources_that_agree_on_one_pinfl_log_in(pki, sign, verify, subject):
     assert verify(sign(person(pki, subject))).pinfl == PINFL
 
 
+def test_a_pinfl_inside_a_multi_valued_name_part_is_a_source_too(pki, sign, verify):
+    key = new_key("p256")
+    now = datetime.now(timezone.utc)
+    name = x509.Name([
+        x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.COUNTRY_NAME, "UZ")]),
+        x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.COMMON_NAME, "SOBIROV ILHOM"),
+                                        x509.NameAttribute(x509.ObjectIdentifier(OID_PINFL), OTHER)]),
+        x509.RelativeDistinguishedName([x509.NameAttribute(x509.ObjectIdentifier(OID_PINFL), PINFL)]),
+    ])
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(pki.issuing.certificate.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(pki.issuing.key, hashes.SHA256())
+    )
+    with pytest.raises(PinflConflictError):
+        verify(sign(Issued(cert, key)))
+
+
 def test_no_pinfl_source_at_all(pki, sign, verify):
     with pytest.raises(MissingPinflError) as caught:
         verify(sign(person(pki, [(SERIAL, "IDCUZ-AA1234567")])))
