@@ -13,7 +13,8 @@ from idp.auth.models import Authenticator
 from idp.auth.policy import policy_errors
 from idp.auth.services import password_of
 from idp.audit.log import record
-from idp.messages import message
+from idp.cabinet import contact_change
+from idp.cabinet.messages import message
 from idp.notify.senders import DeliveryError
 from idp.people import contacts
 
@@ -31,9 +32,11 @@ def _login():
 def _page(login, **extra):
     idp = services()
     factors = f.available(idp.db.session, login.account, sms_enabled=idp.sms is not None)
+    waiting = {channel: contact_change.pending(idp.state, login.account_id, channel)
+               for channel in contact_change.CHANNELS}
     return render_template("cabinet/security.html", account=login.account, factors=factors,
                            has_password=password_of(idp.db.session, login.account_id) is not None,
-                           sms_enabled=idp.sms is not None, **extra)
+                           sms_enabled=idp.sms is not None, waiting=waiting, **extra)
 
 
 @bp.route("/")
@@ -116,22 +119,25 @@ def _send(channel: str, value: str):
 def contact(channel: str):
     idp = services()
     login = _login()
-    if channel not in ("email", "sms") or (channel == "sms" and idp.sms is None):
+    if channel not in contact_change.CHANNELS or (channel == "sms" and idp.sms is None):
         abort(404)
     if request.form.get("action") == "confirm":
-        result = contacts.confirm(idp.db.session, idp.state, idp.codes, login.account, channel,
-                                  request.form.get("code", "")[:12])
+        result = contact_change.confirm(idp.db.session, idp.state, idp.codes, login.account, channel,
+                                        request.form.get("code", "")[:12])
+        idp.db.session.commit()  # the new address, or the record of a failed try
         if result.ok:
-            idp.db.session.commit()
             return redirect(url_for("security.page", done=channel))
         return _page(login, error=message(result.error), confirming=channel), 400
     try:
         value = (contacts.normalise_email if channel == "email" else contacts.normalise_phone)(request.form.get("value", ""))
-        result = contacts.start(idp.state, idp.codes, login.account_id, channel, value, _send(channel, value))
+        result = contact_change.request_code(idp.state, idp.codes, login.account_id, channel, value,
+                                             _send(channel, value))
     except contacts.ContactError as exc:
         return _page(login, error=message(exc.code)), 400
     except DeliveryError:
         return _page(login, error=message("delivery_failed")), 400
     if not result.ok:
-        return _page(login, error=message(result.error, result.retry_in)), 400
+        waiting = contact_change.pending(idp.state, login.account_id, channel)
+        return _page(login, error=message(result.error, result.retry_in),
+                     confirming=channel if waiting else None), 400
     return _page(login, confirming=channel)

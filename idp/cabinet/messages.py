@@ -1,0 +1,17 @@
+"""Texts for the cabinet's own reason codes; everything else comes from idp.messages."""
+from flask_babel import lazy_gettext as _l
+
+from idp.messages import message as common_message
+
+MESSAGES = {
+    "contact_code_pending": _l("We sent a code to another address a moment ago. Enter that code, or ask for "
+                               "a code to this address in %(seconds)d seconds."),
+    "reauth_required": _l("For your safety, confirm it is you again before you change how you log in."),
+}
+
+
+def message(code: str, seconds: int = 0) -> str:
+    text = MESSAGES.get(code)
+    if text is None:
+        return common_message(code, seconds)
+    return str(text) % {"seconds": seconds} if "%(seconds)" in str(text) else str(text)
