@@ -94,6 +94,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from oidc.legacy import init_app as init_oneid_legacy
 
     init_oneid_legacy(app, idp)
+    from oidc.fapi import init_app as init_fapi
+
+    init_fapi(app, idp)
     ratelimit.init_app(app)
     from idp import errors, ops
 

@@ -54,7 +54,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
 
     def get_audiences(self):
         issuer = self.idp.settings.issuer
-        return [issuer, issuer + "/token"]
+        return [issuer, issuer + "/token", issuer + "/par"]
 
     def verify_claims(self, claims):
         # Before Authlib's checks, which remember the jti: a refused

@@ -56,6 +56,11 @@ def create_client(session: Session, *, name: str, redirect_uris: list[str], publ
             raise ClientError("a legacy OneID client authenticates with client_secret_post")
         auth_method, require_pkce = "client_secret_post", False
         scopes = scopes or ["openid", "oneid"]
+    if profile == "fapi2":
+        # FAPI 2.0 Security Profile 5.3.2.1/5.3.3: private_key_jwt (or mTLS), PKCE S256, PAR, DPoP
+        if public or auth_method not in (None, "private_key_jwt"):
+            raise ClientError("a FAPI 2.0 client authenticates with private_key_jwt")
+        auth_method, require_pkce = "private_key_jwt", True
     if client_id is not None and not CLIENT_ID_RE.match(client_id):
         raise ClientError("a client id is 1-64 letters, digits, '.', '_' or '-', and does not start with '-'")
     if client_secret is not None and (profile != "oneid_legacy" or len(client_secret) < 16):

@@ -33,8 +33,13 @@ def metadata(issuer: str) -> dict:
         "claims_supported": list(dict.fromkeys(["sub", "iss", "aud", "exp", "iat", "nonce", *SUPPORTED_CLAIMS])),
         "claims_parameter_supported": True,
         "claim_types_supported": ["normal"],
+        # signed request objects (RFC 9101) are accepted through PAR only
         "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
+        "request_uri_parameter_supported": True,
+        "request_object_signing_alg_values_supported": ["ES256", "PS256", "RS256"],
+        "pushed_authorization_request_endpoint": issuer + "/par",
+        "require_pushed_authorization_requests": False,  # per client: FAPI 2.0 clients must
+        "dpop_signing_alg_values_supported": ["ES256", "ES384", "PS256", "RS256", "EdDSA"],
         "require_request_uri_registration": False,
         "acr_values_supported": list(ACR_VALUES),
         "ui_locales_supported": ["uz", "ru", "en"],

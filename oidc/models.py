@@ -159,6 +159,7 @@ class Token(Base):
     refresh_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     rotated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    dpop_jkt: Mapped[str | None] = mapped_column(String(64))  # bound to this DPoP key (RFC 9449)
 
     # -- Authlib TokenMixin --------------------------------------------------
     def check_client(self, client) -> bool:

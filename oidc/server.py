@@ -23,6 +23,7 @@ from idp.people.models import Account, new_id
 from oidc.claims import released_claims
 from oidc.client_auth import PrivateKeyJWT, explain
 from oidc.models import AuthorizationCode, Client, Token, token_hash
+from oidc.sender_constraint import bind_token_request
 from oidc.subject import subject_for
 from oidc.userinfo import claim_values
 
@@ -115,6 +116,9 @@ def save_token(idp, token: dict, request) -> None:
     )
     if row.refresh_token_hash:
         row.refresh_expires_at = (parent.refresh_expires_at if parent else
+    row.dpop_jkt = getattr(request, "dpop_jkt", None)
+    if row.dpop_jkt:
+        token["token_type"] = "DPoP"
                                   now + dt.timedelta(seconds=idp.settings.refresh_token_lifetime))
     session.add(row)
     session.flush()
@@ -148,6 +152,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def query_authorization_code(self, code, client):
         session = self.server.idp.db.session
         if not isinstance(code, str) or len(code) > 200:
+        # DPoP first: a proof refused (or a nonce asked for) must not use up the code.
+        self.request.dpop_jkt = bind_token_request(self.server.idp, self.request)
             return None
         row = session.scalars(select(AuthorizationCode).where(AuthorizationCode.code_hash == token_hash(code))).first()
         if row is None or row.client_id != client.client_id:
@@ -250,6 +256,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             return None
         row = session.scalars(select(Token).where(Token.refresh_token_hash == token_hash(refresh_token))).first()
         if row is None or row.client_id != self.request.client.client_id:
+        # DPoP before rotation: a refused proof must not use up the refresh token.
+        self.request.dpop_jkt = bind_token_request(self.server.idp, self.request, bound_to=row.dpop_jkt)
             return None
         if row.revoked_at is not None and row.rotated_at is None:
             return None  # revoked, not rotated: nothing more to do

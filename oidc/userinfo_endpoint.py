@@ -24,23 +24,45 @@ def _bearer_error(error: str | None, description: str, status: int):
     return response
 
 
-def _extract_token() -> tuple[str | None, str | None]:
+def _extract_token() -> tuple[str | None, str | None, str]:
+    """(token, problem, scheme): scheme is "bearer" or "dpop" (RFC 9449 7.1)."""
     header = request.headers.get("Authorization", "")
     body = request.form.get("access_token") if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded" else None
     if header and body:
-        return None, "Use only one way of sending the access token."
+        return None, "Use only one way of sending the access token.", "bearer"
     if header:
         scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            return None, "Authorization header must be 'Bearer <token>'."
-        return value.strip(), None
+        if scheme.lower() not in ("bearer", "dpop") or not value.strip():
+            return None, "Authorization header must be 'Bearer <token>' or 'DPoP <token>'.", "bearer"
+        return value.strip(), None, scheme.lower()
     if body:
-        return body, None
-    return None, None
+        return body, None, "bearer"
+    return None, None, "bearer"
+
+
+def _sender_problem(idp, token: Token, raw: str, scheme: str):
+    """A DPoP-bound token needs the DPoP scheme and a fresh proof by its key
+    over this token; a bearer token is not accepted under the DPoP scheme."""
+    if token.dpop_jkt is None:
+        return _bearer_error("invalid_token", "This access token is a bearer token.", 401) if scheme == "dpop" else None
+    if scheme != "dpop":
+        return _bearer_error("invalid_token", "This access token is bound to a DPoP key: use the DPoP scheme.", 401)
+    from oidc.sender_constraint import DPoPProblem, accept_proof
+
+    try:
+        proof = accept_proof(idp, request.headers.get("DPoP"), method=request.method,
+                             url=idp.settings.issuer + "/userinfo", require_nonce=False, access_token=raw)
+    except DPoPProblem as exc:
+        response = _bearer_error(exc.error, exc.description, 401)
+        response.headers["WWW-Authenticate"] = f'DPoP error="{exc.error}", algs="ES256 PS256 RS256"'
+        return response
+    if proof.jkt != token.dpop_jkt:
+        return _bearer_error("invalid_token", "The DPoP proof is not by the key this token is bound to.", 401)
+    return None
 
 
 def userinfo_response(idp):
-    raw, problem = _extract_token()
+    raw, problem, scheme = _extract_token()
     if problem:
         return _bearer_error("invalid_request", problem, 400)
     if raw is None:
@@ -51,6 +73,9 @@ def userinfo_response(idp):
     token = session.scalars(select(Token).where(Token.access_token_hash == token_hash(raw))).first()
     if token is None or token.revoked_at is not None or token.access_expires_at <= utcnow():
         return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
+    sender_problem = _sender_problem(idp, token, raw, scheme)
+    if sender_problem is not None:
+        return sender_problem
     if "openid" not in token.scope.split():
         return _bearer_error("insufficient_scope", "The token was not issued for OpenID Connect.", 403)
     client = session.get(Client, token.client_id)
