@@ -9,6 +9,7 @@ clock-skew leeway, so it cannot be replayed while it is still valid.
 """
 from __future__ import annotations
 
+import math
 import time
 
 from authlib.oauth2.rfc6749.errors import InvalidClientError
@@ -22,7 +23,8 @@ MAX_JTI_LENGTH = 200
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # JSON as Python reads it also admits NaN and Infinity.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def assertion_lifetime_error(claims: dict, *, now: float, max_lifetime: int, leeway: int) -> str | None:

@@ -150,3 +150,11 @@ def test_verified_flags_of_present_addresses():
     assert values == {"email_verified": False, "phone_number_verified": True}
     none = claim_values(Account(person=person, email=None, phone=None), {"email_verified", "phone_number_verified"})
     assert none == {}
+
+
+@pytest.mark.parametrize("claims", [{"exp": float("nan")}, {"exp": float("inf")}, {"exp": "soon"}, {"exp": True},
+                                    {"exp": 1e12, "iat": float("nan")}])
+def test_odd_numbers_in_an_assertion_are_refused(claims):
+    from oidc.client_auth import assertion_lifetime_error
+
+    assert assertion_lifetime_error(claims, now=time.time(), max_lifetime=300, leeway=60)
