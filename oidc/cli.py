@@ -44,3 +44,19 @@ def status(as_json):
     text = "\n".join(f"{client}: " + ", ".join(f"{k} {v}" for k, v in sorted(row.items()))
                      for client, row in sorted(table.items())) or "no deliveries"
     emit(table, as_json, text)
+
+
+@backchannel.command("purge")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Keep the record of deliveries younger than this.")
+@click.option("--json", "as_json", is_flag=True)
+def purge(days, as_json):
+    """Forget delivered and failed deliveries older than --days; pending ones stay."""
+    import datetime as dt
+
+    from oidc.delivery import purge as purge_deliveries
+
+    _app, idp = app_services()
+    with idp.db.transaction() as session:
+        removed = purge_deliveries(session, older_than=dt.timedelta(days=days))
+    emit({"removed": removed}, as_json, f"removed: {removed}")

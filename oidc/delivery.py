@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from idp.db import utcnow
@@ -152,7 +152,7 @@ def _retryable(error: str) -> bool:
     if error.startswith("http_"):
         code = int(error[5:])
         return code >= 500 or code in RETRYABLE_4XX
-    return error in ("timeout", "connection", "tls")
+    return error in ("timeout", "connection", "tls", "internal")
 
 
 def record(session: Session, delivery_id: str, error: str | None, *, policy: Policy, final: bool,
@@ -179,15 +179,29 @@ def attempt(idp, delivery_id: str, *, policy: Policy, final: bool = False) -> Ou
     with idp.db.transaction() as session:
         if not claim(session, delivery_id, now=utcnow(), lease=policy.lease):
             return Outcome(delivery_id, "skipped")
-        delivery = session.get(BackchannelDelivery, delivery_id)
-        client = session.get(Client, delivery.client_id)
-        uri = client.backchannel_logout_uri if client else None
-        token = logout_token(idp, session, client, sid=delivery.sid, sub=delivery.sub) if uri else None
-        client_id = delivery.client_id
-    # The claim is committed: no transaction is open while the relying party answers.
-    error = post_logout_token(uri, token, timeout=policy.timeout) if uri else "client_gone"
+    # The claim (and its attempt count) is committed, so even an attempt that
+    # breaks below counts; no transaction is open while the relying party answers.
+    client_id, uri = None, None
+    try:
+        with idp.db.transaction() as session:
+            delivery = session.get(BackchannelDelivery, delivery_id)
+            client = session.get(Client, delivery.client_id) if delivery else None
+            client_id, uri = (client.client_id, client.backchannel_logout_uri) if client else (None, None)
+            token = logout_token(idp, session, client, sid=delivery.sid, sub=delivery.sub) if uri else None
+        error = post_logout_token(uri, token, timeout=policy.timeout) if uri else "client_gone"
+    except Exception:  # a bug or the database: retried within the attempt limit
+        log.exception("back-channel logout %s: attempt failed", delivery_id)
+        error = "internal"
     with idp.db.transaction() as session:
-        outcome = record(session, delivery_id, error, policy=policy, final=final or uri is None)
+        outcome = record(session, delivery_id, error, policy=policy, final=final or error == "client_gone")
     if error:
         log.warning("back-channel logout %s to client %s: %s (%s)", delivery_id, client_id, error, outcome.status)
     return outcome
+
+
+def purge(session: Session, *, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Forget delivered and failed deliveries created before ``older_than``
+    ago (``idp backchannel purge``); pending ones stay. How many went."""
+    cutoff = (now or utcnow()) - older_than
+    return session.execute(delete(BackchannelDelivery).where(
+        BackchannelDelivery.status.in_((DELIVERED, FAILED)), BackchannelDelivery.created_at < cutoff)).rowcount

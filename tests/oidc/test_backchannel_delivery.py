@@ -308,3 +308,38 @@ def test_cabinet_end_session_and_account_revocation_notify_the_clients(app, http
         idp.db.session.commit()
     assert worker.idle(10) and len(rp.tokens) == 2
     assert [d.status for d in _deliveries(idp)] == ["delivered", "delivered"]
+
+
+def test_an_attempt_that_breaks_counts_and_is_given_up_at_the_limit(app, http, idp, demo, password, worker, parties):
+    from oidc.models import SigningKey
+
+    rp = parties()
+    client = _client(app, http, idp, "nokey", rp.uri)
+    tokens = _log_in(client, password)
+    with idp.db.transaction() as s:  # the client signs with RS256, and no RS256 key is left
+        s.get(Client, client.client_id).id_token_signed_response_alg = "RS256"
+        for key in s.scalars(select(SigningKey).where(SigningKey.alg == "RS256")):
+            s.delete(key)
+    http.get("/logout?" + urlencode({"id_token_hint": tokens["id_token"]}))
+    assert worker.idle(10)
+    (delivery,) = _deliveries(idp)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 3, "internal")
+    assert delivery.claimed_until is None and rp.tokens == []
+
+
+def test_cli_purge_forgets_old_outcomes_but_keeps_pending(app, idp, demo, parties, settings_overrides, monkeypatch):
+    from idp.cli import main
+
+    old = utcnow() - dt.timedelta(days=40)
+    with idp.db.transaction() as s:
+        client = create_client(s, name="Old", redirect_uris=["http://old.example/cb"],
+                               backchannel_logout_uri=parties().uri).client
+        for n, status in enumerate(["delivered", "failed", "pending"]):
+            s.add(BackchannelDelivery(id=f"old{n}", client_id=client.client_id, sub="x", status=status,
+                                      created_at=old, next_attempt_at=utcnow() + dt.timedelta(hours=1)))
+        s.add(BackchannelDelivery(id="recent", client_id=client.client_id, sub="y", status="delivered"))
+    for key, value in settings_overrides.items():
+        monkeypatch.setenv(f"IDP_{key.upper()}", str(value))
+    result = CliRunner().invoke(main, ["backchannel", "purge", "--days", "30", "--json"])
+    assert result.exit_code == 0 and '"removed": 2' in result.output, result.output
+    assert sorted(d.id for d in _deliveries(idp)) == ["old2", "recent"]
