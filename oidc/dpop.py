@@ -117,15 +117,15 @@ def check_proof(proof: str | None, *, method: str, url: str, nonce_secret: bytes
         raise DPoPError("The DPoP proof's 'htm' is not this request's method.")
     if not isinstance(claims.get("htu"), str) or _strip(claims["htu"]) != _strip(url):
         raise DPoPError("The DPoP proof's 'htu' is not this endpoint.")
-    if not isinstance(iat, (int, float)) or isinstance(iat, bool) or abs(now - iat) > IAT_WINDOW:
+    if not isinstance(iat, (int, float)) or isinstance(iat, bool) or not abs(now - iat) <= IAT_WINDOW:  # NaN too
         raise DPoPError("The DPoP proof is too old or from the future ('iat').")
     if nonce_secret is not None:
         given = claims.get("nonce")
         if not isinstance(given, str) or not nonce_is_current(given, nonce_secret, now=now):
             raise DPoPError("Use the DPoP nonce this server gave.", "use_dpop_nonce")
     if access_token is not None:
-        if not isinstance(claims.get("ath"), str) or not hmac.compare_digest(claims["ath"],
-                                                                              token_hash(access_token)):
+        if not isinstance(claims.get("ath"), str) or not hmac.compare_digest(claims["ath"].encode(),
+                                                                              token_hash(access_token).encode()):
             raise DPoPError("The DPoP proof is not for this access token ('ath').")
     return Proof(jkt=thumbprint(key), jti=jti, iat=int(iat))
 

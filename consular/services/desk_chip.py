@@ -59,7 +59,7 @@ def resolve_token(state, token: str | None, visit_id: str) -> str:
         raise ReaderTokenInvalid("missing")
     digest = _digest(token)
     entry = state.get(TOKEN_PREFIX + digest)
-    if entry is None or not hmac.compare_digest(entry["visit"], visit_id):
+    if entry is None or not hmac.compare_digest(str(entry["visit"]).encode(), visit_id.encode()):  # bytes: any URL
         raise ReaderTokenInvalid("unknown, expired, used or for another visit")
     return digest
 

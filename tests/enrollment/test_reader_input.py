@@ -30,3 +30,17 @@ def test_resolve_token_compares_bytes(idp):
     token = reader.issue_token(idp.state, "case-1")
     with pytest.raises(reader.ReaderTokenInvalid):
         reader.resolve_token(idp.state, token, "cäse-1")
+
+
+@pytest.mark.parametrize("visit_id", ["é", "визит", "a" * 300])
+def test_the_desk_reader_api_refuses_a_foreign_visit_id(app, idp, visit_id):
+    from consular.services import desk_chip
+
+    token = "desk-reader-token"
+    idp.state.put(desk_chip.TOKEN_PREFIX + desk_chip._digest(token), {"visit": "visit-1"}, 60)
+    http = app.test_client()
+    for method, path in (("get", f"/consular/api/visits/{visit_id}/chip/challenge"),
+                         ("post", f"/consular/api/visits/{visit_id}/chip")):
+        response = getattr(http, method)(path, headers={"Authorization": f"Bearer {token}"}, json={})
+        assert response.status_code in (401, 404), (path, response.status_code)
+        assert set(response.get_json()) == {"error", "detail"}

@@ -158,3 +158,24 @@ def test_odd_numbers_in_an_assertion_are_refused(claims):
     from oidc.client_auth import assertion_lifetime_error
 
     assert assertion_lifetime_error(claims, now=time.time(), max_lifetime=300, leeway=60)
+
+
+def _dpop_proof(key, claims):
+    import json
+
+    from joserfc import jws
+
+    header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": key.as_dict(private=False)}
+    return jws.serialize_compact(header, json.dumps(claims), key, algorithms=["ES256"])
+
+
+@pytest.mark.parametrize("odd", [{"ath": "\u00e4th"}, {"iat": float("nan")}, {"iat": float("inf")}])
+def test_dpop_proof_with_odd_claims_is_refused_not_a_500(odd):
+    from oidc import dpop
+
+    key = ECKey.generate_key("P-256")
+    claims = {"jti": str(uuid.uuid4()), "htm": "GET", "htu": "http://localhost/userinfo", "iat": int(time.time()),
+              "ath": dpop.token_hash("an access token"), **odd}
+    with pytest.raises(dpop.DPoPError):
+        dpop.check_proof(_dpop_proof(key, claims), method="GET", url="http://localhost/userinfo",
+                         nonce_secret=None, access_token="an access token")
