@@ -46,6 +46,7 @@ class DeliveryWorker:
         self._running = False
         self._swept = False
         self._heap: list[tuple[float, int, str]] = []
+        self._scheduled: set[str] = set()  # ids in the heap: a sweep does not add them twice
         self._seq = itertools.count()
         self._queue: queue.Queue[str | None] = queue.Queue()
 
@@ -104,6 +105,7 @@ class DeliveryWorker:
                 return
             self._running = False
             self._heap.clear()
+            self._scheduled.clear()
             for _ in range(self.threads):
                 self._queue.put(None)
             self._lock.notify_all()
@@ -118,6 +120,9 @@ class DeliveryWorker:
         threading.Thread(target=self._schedule_loop, name="backchannel-scheduler", daemon=True).start()
 
     def _schedule(self, delivery_id: str, due: dt.datetime) -> None:
+        if delivery_id in self._scheduled:
+            return
+        self._scheduled.add(delivery_id)
         delay = max(0.0, (due - utcnow()).total_seconds())
         heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), delivery_id))
         self._lock.notify_all()
@@ -130,7 +135,9 @@ class DeliveryWorker:
                     return
                 now = time.monotonic()
                 while self._heap and self._heap[0][0] <= now:
-                    self._queue.put(heapq.heappop(self._heap)[2])
+                    delivery_id = heapq.heappop(self._heap)[2]
+                    self._scheduled.discard(delivery_id)
+                    self._queue.put(delivery_id)
                 wake = min(next_sweep, self._heap[0][0]) if self._heap else next_sweep
                 self._lock.wait(timeout=max(0.0, wake - now))
             if time.monotonic() >= next_sweep:

@@ -343,3 +343,13 @@ def test_cli_purge_forgets_old_outcomes_but_keeps_pending(app, idp, demo, partie
     result = CliRunner().invoke(main, ["backchannel", "purge", "--days", "30", "--json"])
     assert result.exit_code == 0 and '"removed": 2' in result.output, result.output
     assert sorted(d.id for d in _deliveries(idp)) == ["old2", "recent"]
+
+
+def test_a_sweep_does_not_schedule_a_waiting_delivery_twice(app, idp, demo, worker, parties):
+    with idp.db.transaction() as s:
+        client = create_client(s, name="Waiting", redirect_uris=["http://waiting.example/cb"],
+                               backchannel_logout_uri=parties().uri).client
+        s.add(BackchannelDelivery(id="w1", client_id=client.client_id, sub="x", attempts=1,
+                                  next_attempt_at=utcnow() + dt.timedelta(hours=1)))
+    assert worker.sweep() == 1 and worker.sweep() == 1
+    assert [entry[2] for entry in worker._heap] == ["w1"]
