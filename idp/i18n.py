@@ -52,15 +52,10 @@ def _pending_ui_locale() -> str | None:
     rid = request.args.get("r")  # never the form: an error page may be answering an oversized body
     if not rid:
         return None
-    from flask import current_app
-    from urllib.parse import parse_qsl
+    from idp.auth.continuations_web import current_continuation, registry
 
-    from oidc.pending import PendingRequests
-
-    pending = PendingRequests(current_app.extensions["idp"].state).get(rid)
-    if pending is None:
-        return None
-    return pick_ui_locale(dict(parse_qsl(pending.query)).get("ui_locales"))
+    ui_locales = registry().describe(current_continuation()).get("ui_locales")
+    return pick_ui_locale(ui_locales) if ui_locales else None
 
 
 def route_path() -> str:

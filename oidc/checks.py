@@ -146,8 +146,8 @@ def check_account_selection(ctx: AuthzContext):
 
 def check_consent(ctx: AuthzContext):
     ctx.consent_claims = consent_claims(ctx.params.get("scope") or "", ctx.claims, ctx.client.allowed_scopes)
-    if ctx.pending.consented:
-        return None
+    if ctx.pending.consented_by is not None and ctx.pending.consented_by == ctx.login.account_id:
+        return None  # consent given on this very request, by this account
     if "consent" in ctx.prompts:
         return Interaction("consent", "prompt_consent")
     if ctx.client.skip_consent:

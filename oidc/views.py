@@ -4,17 +4,20 @@ from __future__ import annotations
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.common.urls import add_params_to_uri
-from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from idp.app import csrf, services
 from idp.audit.log import record
+from idp.auth.continuations import registry_of
+from idp.auth.continuations_web import browser_binding
 from idp.auth.current import clear_login_cookie, current_login
 from idp.i18n import pick_ui_locale
 from oidc import consent as consent_service
 from oidc.checks import AuthzContext, run_checks
 from oidc.discovery import metadata
-from oidc.pending import PendingRequests
+from oidc.models import Client
+from oidc.pending import AuthorizeContinuation, Pending, PendingRequests
 from oidc.server import Principal, init_server
 from oidc.userinfo_endpoint import userinfo_response
 
@@ -78,8 +81,10 @@ def authorize():
         return error_page("invalid_redirect_uri")
     g.ui_locale = pick_ui_locale(args.get("ui_locales"))
     state = args.get("state")
+    browser = browser_binding(create=True)
     pending_requests = PendingRequests(idp.state)
-    pending = pending_requests.matching(args.get("r"), params)
+    # From another browser `r` does not exist: the request starts over here.
+    pending = pending_requests.matching(args.get("r"), params, browser=browser)
     login = current_login()
     principal = Principal(login.account, client, login.id) if login else None
     try:
@@ -88,7 +93,11 @@ def authorize():
                               redirect_uri=redirect_uri)
         grant = _server().get_consent_grant(end_user=principal)
         if pending is None:
-            pending = pending_requests.create(params, client.client_id, redirect_uri, state)
+            pending = pending_requests.create(params, client.client_id, redirect_uri, state, browser=browser,
+                                              login_id=login.id if login else None,
+                                              account_id=login.account_id if login else None)
+        elif login is not None and pending.bind_login(login.id, login.account_id):
+            pending_requests.save(pending)  # a login changed elsewhere: what was recorded is void
         ctx = AuthzContext(session=idp.db.session, client=client, params=args, redirect_uri=redirect_uri,
                            pending=pending, login=login)
         interaction = run_checks(ctx)
@@ -120,20 +129,31 @@ def _acr(ctx: AuthzContext) -> str:
     return acr_uri(ctx.session_level)
 
 
-def _pending_or_error():
-    pending = PendingRequests(services().state).get(request.values.get("r"))
+def _pending_or_error() -> Pending:
+    """The pending request `r` of this browser, or the "expired" page."""
+    pending = PendingRequests(services().state).get(request.values.get("r"), browser=browser_binding())
     if pending is None:
-        abort(error_page("request_expired"))
+        abort(make_response(*error_page("request_expired")))
     return pending
+
+
+def _bound_login(pending: Pending):
+    """The browser's login when `pending` is bound to it. Otherwise end the
+    request with a redirect: to log in, or back to /authorize, which binds the
+    request to the current login and starts its interaction over."""
+    login = current_login()
+    if login is None:
+        abort(redirect(url_for("auth.login", r=pending.id)))
+    if not pending.bound_to(login.id):
+        abort(redirect(pending.resume_url(url_for("oidc.authorize"))))
+    return login
 
 
 @bp.route("/authorize/consent", methods=["GET", "POST"])
 def consent():
     idp = services()
     pending = _pending_or_error()
-    login = current_login()
-    if login is None:
-        return redirect(url_for("auth.login", r=pending.id))
+    login = _bound_login(pending)
     view = consent_service.describe(idp.db.session, pending, login)
     if request.method == "POST":
         if request.form.get("decision") != "allow":
@@ -146,7 +166,7 @@ def consent():
         consent_service.grant(idp.db.session, login.account_id, pending.client_id, view.scopes, view.claims,
                               remember=request.form.get("remember") == "1")
         idp.db.session.commit()  # before the state store, which may be the same SQLite file
-        pending.consented = True
+        pending.consented_by = login.account_id  # honoured only for this account
         PendingRequests(idp.state).save(pending)
         return redirect(pending.resume_url(url_for("oidc.authorize")))
     return render_template("oidc/consent.html", view=view, pending=pending)
@@ -156,12 +176,11 @@ def consent():
 def select_account():
     idp = services()
     pending = _pending_or_error()
-    login = current_login()
-    if login is None:
-        return redirect(url_for("auth.login", r=pending.id))
+    login = _bound_login(pending)
     if request.method == "POST":
         if request.form.get("choice") == "other":
             pending.selected = True
+            pending.unbind_login()  # the next login on this request's pages binds it
             PendingRequests(idp.state).save(pending)
             idp.sessions.end(login)
             idp.db.session.commit()
@@ -188,7 +207,8 @@ def cancel():
 def accept_lower_level():
     idp = services()
     pending = _pending_or_error()
-    pending.lower_acr_ok = True
+    _bound_login(pending)
+    pending.lower_acr_ok = True  # for this login only
     PendingRequests(idp.state).save(pending)
     return redirect(pending.resume_url(url_for("oidc.authorize")))
 
@@ -251,5 +271,11 @@ def init_app(app, idp) -> None:
     from oidc.backchannel import revoke_account
 
     idp.account_revocation_hooks.append(revoke_account)
+
+    def client_name(client_id: str) -> str | None:
+        client = idp.db.session.get(Client, client_id)
+        return client.name if client else None
+
+    registry_of(app.extensions).register(AuthorizeContinuation(idp.state, client_name=client_name))
     app.register_blueprint(bp)
     app.register_blueprint(logout.bp)

@@ -1,17 +1,24 @@
 """The portal's own passkey login: the only way an officer's portal session
 starts. The browser runs the ceremony with static/passkeys.js (the
 `data-passkey="login"` container); the server requires user verification,
-so the login reaches level high with `amr` `hwk` and `user`."""
+so the login reaches level high with `amr` `hwk` and `user`.
+
+The login completes through the IdP's one contract (`idp.auth.respond`)
+with the ``officer`` continuation: the portal page to go back to, and the
+portal session that starts once the login is committed."""
 from __future__ import annotations
 
 import secrets
 import time
 
-from flask import g, jsonify, redirect, render_template, request, session, url_for
+from flask import jsonify, redirect, render_template, request, session, url_for
 
 from idp.app import services
 from idp.audit.log import record
-from idp.auth.current import clear_login_cookie, current_login, set_login_cookie
+from idp.auth.continuations import ContinuationKind, registry_of
+from idp.auth.continuations_web import local_path, registry
+from idp.auth.current import clear_login_cookie, current_login
+from idp.auth.respond import as_json, complete, respond
 from idp.passkeys.authentication import authenticate, authentication_options
 from idp.passkeys.ceremonies import Ceremonies, RelyingParty
 from idp.passkeys.messages import BROWSER
@@ -22,6 +29,27 @@ from consular.services import officers
 from consular.views.common import client_address, db, limit, officer_access, portal, svc
 
 BINDING_KEY = "consular_binding"
+PORTAL_PREFIX = "/consular/officer"
+
+
+class OfficerContinuation(ContinuationKind):
+    """Into the officer portal: a portal page, and a portal session bound to the login."""
+
+    kind = "officer"  # built only by `login_verify`, never taken from a URL
+
+    def __init__(self, portal_sessions):
+        self.portal_sessions = portal_sessions
+
+    def target(self, value: str) -> str | None:
+        return value
+
+    def on_login(self, value: str, login_id: str, account_id: str) -> None:
+        self.portal_sessions.start(login_id=login_id, account_id=account_id, now=time.time())
+
+
+@portal.record_once
+def _register_continuation(state) -> None:
+    registry_of(state.app.extensions).register(OfficerContinuation(state.app.extensions["consular"].portal_sessions))
 
 
 def _binding(*, create: bool = True) -> str:
@@ -32,7 +60,7 @@ def _binding(*, create: bool = True) -> str:
 
 
 def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/consular/officer") and "//" not in value and "\\" not in value:
+    if value and value.startswith(PORTAL_PREFIX) and "//" not in value and "\\" not in value:
         return value
     return url_for("consular_portal.home")
 
@@ -74,29 +102,11 @@ def login_verify():
     if "user" not in result.event.amr:
         db().commit()
         return jsonify(ok=False, error="passkey_required", message=message("passkey_required")), 401
-    login, token = _start_or_step_up(result.account_id, result.event)
-    record(db(), "consular.officer.login", actor=login.account_id, subject=login.account_id, sid=login.id)
-    db().commit()  # before the state store writes (SQLite has one writer at a time)
-    svc().portal_sessions.start(login_id=login.id, account_id=login.account_id, now=time.time())
-    response = jsonify(ok=True, redirect=_safe_next(body.get("next") or request.args.get("next")))
-    if token:
-        set_login_cookie(response, token)
-    return response
-
-
-def _start_or_step_up(account_id: str, event):
-    """The IdP login session of this browser, stepped up with the passkey, or
-    a new one (the same rule as idp.auth.views.finish_login)."""
-    idp = services()
-    login = current_login()
-    if login is not None and login.account_id == account_id:
-        idp.sessions.step_up(login, event)
-        return login, None
-    if login is not None:
-        idp.sessions.end(login)  # its portal session, if any, dies with it
-    login, token = idp.sessions.start(db(), account_id, event, user_agent=request.headers.get("User-Agent"))
-    g.pop("idp_login", None)
-    return login, token
+    back = local_path(_safe_next(body.get("next") or request.args.get("next")))
+    completion = complete(result.account_id, result.event, registry().make("officer", back))
+    record(db(), "consular.officer.login", actor=result.account_id, subject=result.account_id,
+           sid=completion.login.id)
+    return as_json(respond(completion))  # the portal session starts after the commit
 
 
 @portal.post("/logout")

@@ -9,7 +9,8 @@ from idp.auth import totp
 from idp.auth.current import current_login
 from idp.auth.factors import TOTP_EVENT
 from idp.auth.services import PASSWORD_EVENT
-from idp.auth.views import finish_login
+from idp.auth.continuations_web import local_path, registry
+from idp.auth.respond import finish
 from idp.notify.senders import DeliveryError
 from idp.people import contacts
 from idp.registry import RegistryUnavailable
@@ -80,8 +81,8 @@ def activate_app():
         else:
             if result.success:
                 g.pop("idp_login", None)  # a session this request loaded may have just ended
-                response = finish_login(account.id, TOTP_EVENT, None, first=PASSWORD_EVENT)
-                response.location = url_for("enrollment.done")
+                done = registry().make("return", local_path(url_for("enrollment.done")))
+                response = finish(account.id, TOTP_EVENT, done, first=PASSWORD_EVENT)
                 EnrollmentFlow.clear(response)
                 return response
             errors.extend(message(code) for code in result.errors)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 
 from idp.app import services
-from idp.auth.views import finish_login
+from idp.auth.continuations_web import local_path, registry
+from idp.auth.respond import as_json, finish
 from idp.registry import RegistryUnavailable
 
 from enrollment.errors import EnrollmentError
@@ -86,10 +87,8 @@ def passkey_verify():
         revocation.end_everything(idp, account.id)
     activation.finish(db_session(), case, account, idp.sessions, method="passkey", keep=(result.passkey_id,))
     g.pop("idp_login", None)
-    response = finish_login(account.id, VERIFIED_EVENT, None)
-    out = jsonify(ok=True, redirect=url_for("enrollment.done"))
-    for cookie in response.headers.getlist("Set-Cookie"):
-        out.headers.add("Set-Cookie", cookie)
+    done = registry().make("return", local_path(url_for("enrollment.done")))
+    out = as_json(finish(account.id, VERIFIED_EVENT, done))
     EnrollmentFlow.clear(out)
     return out
 

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 
 from idp.app import services
 from idp.auth import factors as f
+from idp.auth.continuations_web import continuation_args, current_continuation, registry
 from idp.auth.current import current_login
 from idp.auth.flow import LoginFlow
+from idp.auth.respond import finish
 from idp.auth.services import find_account
-from idp.auth.views import _client_name, _pending, finish_login
 from idp.messages import message
 from idp.notify.senders import DeliveryError
 from idp.people.models import Account
@@ -55,10 +56,11 @@ def _subject():
 @bp.route("/login/verify", methods=["GET", "POST"])
 def verify():
     idp = services()
-    pending = _pending()
+    continuation = current_continuation()
+    context = registry().describe(continuation)
     account, first = _subject()
     if account is None:
-        return redirect(url_for("auth.login", r=pending.id if pending else None))
+        return redirect(url_for("auth.login", **continuation_args(continuation)))
     available = f.available(idp.db.session, account, sms_enabled=idp.sms is not None)
     error = notice = None
     sent = request.values.get("sent")
@@ -76,7 +78,7 @@ def verify():
                 error = message("delivery_failed")
             else:
                 if result.ok:
-                    return redirect(url_for("factors.verify", r=pending.id if pending else None, sent=channel))
+                    return redirect(url_for("factors.verify", sent=channel, **continuation_args(continuation)))
                 error = message(result.error, result.retry_in)
         else:
             if action == "totp":
@@ -88,12 +90,12 @@ def verify():
             else:
                 abort(400)
             if result.success:
-                return finish_login(account.id, result.event, pending, first=first)
+                return finish(account.id, result.event, continuation, first=first)
             idp.db.session.commit()
             error = message(result.error)
             sent = action if action in ("email", "sms") else None
-    return render_template("auth/verify.html", factors=available, pending=pending, error=error, notice=notice,
-                           sent=sent, second_step=first is not None, client_name=_client_name(pending)), (
+    return render_template("auth/verify.html", factors=available, error=error, notice=notice,
+                           sent=sent, second_step=first is not None, **context), (
         400 if error else 200)
 
 
@@ -101,15 +103,15 @@ def verify():
 def code_login():
     """Log in with a code sent to a verified e-mail address or phone."""
     idp = services()
-    pending = _pending()
+    continuation = current_continuation()
+    context = registry().describe(continuation)
     flow = LoginFlow.load()
     error = None
     if request.method == "POST" and request.form.get("action") == "request":
         identifier = request.form.get("identifier", "")[:254]
         account = find_account(idp.db.session, identifier)
         channel = request.form.get("channel") if request.form.get("channel") in ("email", "sms") else "email"
-        flow = LoginFlow(account_id=account.id if account else None, code_channel=channel,
-                         pending=pending.id if pending else None)
+        flow = LoginFlow(account_id=account.id if account else None, code_channel=channel)
         flow.save()
         sender = deliver(account, channel) if account else None
         if sender is not None:
@@ -120,8 +122,7 @@ def code_login():
             except DeliveryError:
                 error = message("delivery_failed")
         # The same answer whether or not the identifier names an account.
-        return render_template("auth/code_enter.html", pending=pending, error=error, channel=channel,
-                               client_name=_client_name(pending))
+        return render_template("auth/code_enter.html", error=error, channel=channel, **context)
     if request.method == "POST" and request.form.get("action") == "verify" and flow is not None:
         if flow.account_id is None:
             error = message("code_wrong")
@@ -129,10 +130,8 @@ def code_login():
             result = f.code_check(idp.db.session, idp.codes, flow.account_id, flow.code_channel, request.form.get("code", ""),
                                   purpose="code-login")
             if result.success:
-                return finish_login(flow.account_id, result.event, pending)
+                return finish(flow.account_id, result.event, continuation)
             idp.db.session.commit()
             error = message(result.error)
-        return render_template("auth/code_enter.html", pending=pending, error=error, channel=flow.code_channel,
-                               client_name=_client_name(pending)), 400
-    return render_template("auth/code_request.html", pending=pending, client_name=_client_name(pending),
-                           sms=idp.sms is not None)
+        return render_template("auth/code_enter.html", error=error, channel=flow.code_channel, **context), 400
+    return render_template("auth/code_request.html", sms=idp.sms is not None, **context)

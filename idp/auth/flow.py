@@ -25,7 +25,6 @@ class LoginFlow(SessionFlow):
     account_id: str | None = None  # for a code login: None when the identifier named nobody
     first: dict | None = None  # the AuthEvent of a completed first factor
     code_channel: str | None = None
-    pending: str | None = None  # the OIDC pending request id
 
     @property
     def first_event(self) -> AuthEvent | None:

@@ -1,58 +1,32 @@
-"""Login pages: password (first step), the hand-over to a second factor, logout."""
+"""Login pages: password (first step), the hand-over to a second factor, and
+the step-up page (a service asks for more, or a sensitive change asks to
+re-authenticate)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from idp.app import services
-from idp.auth.current import current_login, set_login_cookie
+from idp.auth.continuations_web import continuation_args, current_continuation, registry
+from idp.auth.current import current_login
 from idp.auth.factors import available, requires_second_factor
-from idp.auth.flow import LoginFlow, event_dict, known_device, remember_device
+from idp.auth.flow import LoginFlow, event_dict, known_device
 from idp.auth.forms import PasswordLoginForm
-from idp.auth.levels import AuthEvent, combine
+from idp.auth.levels import LEVELS
+from idp.auth.reauth import step_up_methods
+from idp.auth.reauth_views import reauth_message
+from idp.auth.respond import finish
 from idp.auth.services import password_login
 from idp.messages import message
 from idp.people.models import Account
-from oidc.models import Client
-from oidc.pending import PendingRequests
 
 bp = Blueprint("auth", __name__)
+STEP_UP_REASONS = ("identity_level", "authentication_level", "reauth")
 
 
-def _pending(rid: str | None = None):
-    return PendingRequests(services().state).get(rid or request.values.get("r"))
-
-
-def _client_name(pending) -> str | None:
-    if pending is None:
-        return None
-    client = services().db.session.get(Client, pending.client_id)
-    return client.name if client else None
-
-
-def finish_login(account_id: str, event: AuthEvent, pending, *, first: AuthEvent | None = None):
-    """Start or step up the login session, then continue where the user was going."""
-    idp = services()
-    login = current_login()
-    token = None
-    if login is not None and login.account_id == account_id:
-        idp.sessions.step_up(login, event)
-    else:
-        if login is not None:
-            idp.sessions.end(login)
-        if first is not None:
-            level, amr = combine(set(first.amr) | set(event.amr), [first.level, event.level])
-            event = AuthEvent(event.method, tuple(amr), level, event.acting_for)
-        login, token = idp.sessions.start(idp.db.session, account_id, event,
-                                          user_agent=request.headers.get("User-Agent"))
-    idp.db.session.commit()
-    LoginFlow.clear()
-    target = pending.resume_url(url_for("oidc.authorize")) if pending else url_for("cabinet.home")
-    response = redirect(target)
-    if token:
-        set_login_cookie(response, token)
-    remember_device(response, account_id)
-    return response
+@bp.app_context_processor
+def _continuation_helpers():
+    return {"continuation_args": continuation_args}
 
 
 def wait_message(seconds: int) -> str:
@@ -60,16 +34,31 @@ def wait_message(seconds: int) -> str:
     return _("Too many failed attempts. For your safety, try again in %(minutes)d min.", minutes=minutes)
 
 
+def _step_up_page(session_login, why: str, context: dict):
+    idp = services()
+    level = request.args.get("level") if request.args.get("level") in LEVELS else "low"
+    factors = available(idp.db.session, session_login.account, sms_enabled=idp.sms is not None)
+    methods = None
+    if why == "reauth":
+        from idp.passkeys.credentials import count_usable
+
+        methods = step_up_methods(idp.db.session, session_login, level, sms_enabled=idp.sms is not None,
+                                  esign_enabled="esign_verifier" in current_app.extensions,
+                                  usable_passkey=count_usable(idp.db.session, session_login.account_id) > 0)
+    return render_template("auth/step_up.html", why=why, login=session_login, factors=factors, methods=methods,
+                           level=level, reauth=reauth_message() if why == "reauth" else None,
+                           form=PasswordLoginForm(), essential=request.args.get("essential") == "1", **context)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     idp = services()
-    pending = _pending()
+    continuation = current_continuation()
+    context = registry().describe(continuation)
     why = request.args.get("why", "")
     session_login = current_login()
-    if request.method == "GET" and session_login is not None and why in ("identity_level", "authentication_level"):
-        factors = available(idp.db.session, session_login.account, sms_enabled=idp.sms is not None)
-        return render_template("auth/step_up.html", pending=pending, why=why, login=session_login, factors=factors,
-                               essential=request.args.get("essential") == "1", client_name=_client_name(pending))
+    if request.method == "GET" and session_login is not None and why in STEP_UP_REASONS:
+        return _step_up_page(session_login, why, context)
     form = PasswordLoginForm()
     error = None
     status = 200
@@ -80,10 +69,9 @@ def login():
             account = idp.db.session.get(Account, result.account_id)
             if requires_second_factor(idp.db.session, account):
                 idp.db.session.commit()
-                LoginFlow(account_id=account.id, first=event_dict(result.event),
-                          pending=pending.id if pending else None).save()
-                return redirect(url_for("factors.verify", r=pending.id if pending else None))
-            return finish_login(result.account_id, result.event, pending)
+                LoginFlow(account_id=account.id, first=event_dict(result.event)).save()
+                return redirect(url_for("factors.verify", **continuation_args(continuation)))
+            return finish(result.account_id, result.event, continuation)
         idp.db.session.commit()  # keep the audit record of the failure
         throttled = result.error == "throttled"
         error = wait_message(result.extra["wait"]) if throttled else message(result.error)
@@ -91,5 +79,5 @@ def login():
     elif request.method == "POST":
         error = message("csrf") if "csrf_token" in form.errors else None
         status = 400 if error else 200
-    return render_template("auth/login.html", form=form, error=error, pending=pending, why=why,
-                           client_name=_client_name(pending)), status
+    context.setdefault("pending", None)
+    return render_template("auth/login.html", form=form, error=error, why=why, **context), status

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from idp.app import services
 from idp.auth.current import current_login
-from idp.auth.views import _client_name, _pending, finish_login
+from idp.auth.continuations_web import current_continuation, registry
+from idp.auth.respond import finish
 from idp.esign.service import OTHER_PERSON, EsignLogin
 from idp.messages import message
 
@@ -102,12 +103,12 @@ def _esign_enabled():
 
 
 def _render(error: str | None = None, status: int = 200, code: str | None = None):
-    pending = _pending()
+    context = {"pending": None, **registry().describe(current_continuation())}
     why = request.values.get("why", "")[:40]
     login = current_login()
-    return render_template("esign/login.html", error=error, code=code, pending=pending, why=why,
+    return render_template("esign/login.html", error=error, code=code, why=why,
                            step_up=login is not None and why != "login_hint", login=login,
-                           client_name=_client_name(pending), client_messages=CLIENT_MESSAGES), status
+                           client_messages=CLIENT_MESSAGES, **context), status
 
 
 @bp.get("/login/esign")
@@ -133,6 +134,6 @@ def verify():
     result = service.login(idp.db.session, challenge_id=request.form.get("challenge_id", ""),
                            cms=request.form.get("cms", ""), binding=_binding(), stepping_up=stepping_up)
     if result.success:
-        return finish_login(result.account_id, result.event, _pending())
+        return finish(result.account_id, result.event)
     idp.db.session.commit()  # keep the audit record of the failure
     return _render(server_message(result.error), STATUS.get(result.error, 401), result.error)

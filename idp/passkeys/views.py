@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 
 from idp.app import services
 from idp.auth.current import current_login
-from idp.auth.views import finish_login
+from idp.auth.respond import as_json, finish
 from idp.passkeys import credentials
 from idp.passkeys.authentication import authenticate, authentication_options
 from idp.passkeys.ceremonies import Ceremonies, RelyingParty
@@ -23,7 +23,6 @@ from idp.passkeys.forms import RemoveForm, RenameForm
 from idp.passkeys.manage import remove_passkey, rename_passkey
 from idp.passkeys.messages import BROWSER, message
 from idp.passkeys.registration import register, registration_options
-from oidc.pending import PendingRequests
 
 bp = Blueprint("passkeys", __name__)
 BINDING_KEY = "passkeys_binding"
@@ -57,18 +56,6 @@ def _fail(code: str, status: int = 400):
     return jsonify(ok=False, error=code, message=message(code)), STATUS.get(code, status)
 
 
-def _as_json(response):
-    """`finish_login`'s redirect as JSON for the script, keeping its cookies."""
-    out = jsonify(ok=True, redirect=response.headers["Location"])
-    for cookie in response.headers.getlist("Set-Cookie"):
-        out.headers.add("Set-Cookie", cookie)
-    return out
-
-
-def _pending():
-    return PendingRequests(services().state).get(request.args.get("r"))
-
-
 @bp.errorhandler(CSRFError)
 def _csrf_failed(_exc):
     if request.endpoint in JSON_ENDPOINTS:
@@ -99,14 +86,13 @@ def login_options():
 @bp.post("/passkeys/login")
 def login_verify():
     idp = services()
-    pending = _pending()
     body = _body()
     result = authenticate(idp.db.session, _ceremonies(), _rp(), handle=body.get("ceremony"),
                           binding=_browser_binding(create=False), credential=body.get("credential"))
     if not result.success:
         idp.db.session.commit()  # the audit record and a clone flag stay
         return _fail(result.error, 401)
-    return _as_json(finish_login(result.account_id, result.event, pending))
+    return as_json(finish(result.account_id, result.event))
 
 
 # -- step-up of the current session -------------------------------------------------
@@ -131,7 +117,6 @@ def step_up_verify():
     login = current_login()
     if login is None:
         return _fail("login_required", 401)
-    pending = _pending()
     body = _body()
     result = authenticate(idp.db.session, _ceremonies(), _rp(), handle=body.get("ceremony"),
                           binding=_browser_binding(create=False), credential=body.get("credential"),
@@ -139,7 +124,7 @@ def step_up_verify():
     if not result.success:
         idp.db.session.commit()
         return _fail(result.error, 401)
-    return _as_json(finish_login(result.account_id, result.event, pending))
+    return as_json(finish(result.account_id, result.event))
 
 
 # -- the cabinet's passkeys page --------------------------------------------------

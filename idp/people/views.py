@@ -5,7 +5,8 @@ from flask import Blueprint, render_template, request
 
 from idp.app import services
 from idp.auth.services import PASSWORD_EVENT
-from idp.auth.views import _pending, finish_login
+from idp.auth.continuations_web import current_continuation, registry
+from idp.auth.respond import finish
 from idp.messages import message
 from idp.people.forms import ResidentRegistrationForm
 from idp.people.services import register_resident
@@ -17,7 +18,7 @@ bp = Blueprint("people", __name__)
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     idp = services()
-    pending = _pending()
+    continuation = current_continuation()
     form = ResidentRegistrationForm()
     errors: list[str] = []
     if form.validate_on_submit():
@@ -35,10 +36,11 @@ def register():
                 errors.append(message("registry_unavailable"))
             else:
                 if result.success:
-                    return finish_login(result.account_id, PASSWORD_EVENT, pending)
+                    return finish(result.account_id, PASSWORD_EVENT, continuation)
                 idp.db.session.commit()
                 errors.extend(message(code) for code in result.errors)
     elif request.method == "POST" and "csrf_token" in form.errors:
         errors.append(message("csrf"))
     status = 400 if errors or (request.method == "POST" and form.errors) else 200
-    return render_template("people/register.html", form=form, errors=errors, pending=pending), status
+    context = {"pending": None, **registry().describe(continuation)}
+    return render_template("people/register.html", form=form, errors=errors, **context), status

@@ -1,0 +1,54 @@
+"""Turn a `LoginCompletion` into a Flask response: the one way a login
+method's view ends a successful login."""
+from __future__ import annotations
+
+from flask import g, jsonify, redirect, request, url_for
+
+from idp.app import services
+from idp.auth.complete import LoginCompletion, complete_login
+from idp.auth.continuations import Continuation
+from idp.auth.continuations_web import current_continuation, registry
+from idp.auth.current import current_login, set_login_cookie
+from idp.auth.flow import LoginFlow, remember_device
+from idp.auth.levels import AuthEvent
+
+CARRIED = object()  # the continuation the request carries
+
+
+def complete(account_id: str, event: AuthEvent, continuation: Continuation | None | object = CARRIED, *,
+             first: AuthEvent | None = None) -> LoginCompletion:
+    idp = services()
+    if continuation is CARRIED:
+        continuation = current_continuation()
+    return complete_login(idp.db.session, idp.sessions, registry(), account_id, event, continuation,
+                          current_login=current_login(), first=first,
+                          user_agent=request.headers.get("User-Agent"))
+
+
+def respond(completion: LoginCompletion):
+    """Commit the login, bind the continuation, and redirect to it."""
+    services().db.session.commit()
+    for effect in completion.after_commit:
+        effect()
+    g.idp_login = completion.login
+    LoginFlow.clear()
+    target = request.script_root + completion.target if completion.target else url_for("cabinet.home")
+    response = redirect(target)
+    if completion.token:
+        set_login_cookie(response, completion.token)
+    remember_device(response, completion.remember_device_for)
+    return response
+
+
+def finish(account_id: str, event: AuthEvent, continuation: Continuation | None | object = CARRIED, *,
+           first: AuthEvent | None = None):
+    """`complete` then `respond`: what a login page calls on success."""
+    return respond(complete(account_id, event, continuation, first=first))
+
+
+def as_json(response):
+    """A completion's redirect as JSON for a script, keeping its cookies."""
+    out = jsonify(ok=True, redirect=response.headers["Location"])
+    for cookie in response.headers.getlist("Set-Cookie"):
+        out.headers.add("Set-Cookie", cookie)
+    return out
