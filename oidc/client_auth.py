@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 
+from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
 from authlib.oauth2.rfc6749.errors import InvalidClientError
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
@@ -89,6 +90,15 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         raise InvalidClientError(description=registered_for(client, self.CLIENT_AUTH_METHOD))
 
 
+def client_secret_basic(query_client, request):
+    """Authlib's `client_secret_basic`, with credentials that are not UTF-8
+    answered as invalid_client instead of a 500."""
+    try:
+        return authenticate_client_secret_basic(query_client, request)
+    except UnicodeDecodeError:
+        raise InvalidClientError(status_code=401, description="Malformed Basic credentials.") from None
+
+
 def registered_for(client, presented: str) -> str | None:
     """An error description naming the method the client is registered for,
     when it differs from the one it presented."""
@@ -104,7 +114,10 @@ def presented_method(request) -> tuple[str | None, str | None]:
     form = request.form
     if form.get("client_assertion_type") == ASSERTION_TYPE and form.get("client_assertion"):
         return None, "private_key_jwt"  # its client is named inside the assertion
-    client_id, secret = extract_basic_authorization(request.headers)
+    try:
+        client_id, secret = extract_basic_authorization(request.headers)
+    except UnicodeDecodeError:
+        client_id = secret = None
     if client_id and secret:
         return client_id, "client_secret_basic"
     if form.get("client_id") and form.get("client_secret"):

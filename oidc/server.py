@@ -21,7 +21,7 @@ from idp.auth.models import LoginSession
 from idp.db import utcnow
 from idp.people.models import Account, new_id
 from oidc.claims import released_claims
-from oidc.client_auth import PrivateKeyJWT, explain
+from oidc.client_auth import PrivateKeyJWT, client_secret_basic, explain
 from oidc.models import AuthorizationCode, Client, Token, token_hash
 from oidc.sender_constraint import bind_token_request
 from oidc.subject import subject_for
@@ -343,6 +343,7 @@ def init_server(app, idp) -> OPServer:
     server.register_grant(AuthorizationCodeGrant, [PkceS256(required=True), IdpOpenIDCode(idp)])
     server.register_grant(RefreshTokenGrant)
     server.register_client_auth_method(PrivateKeyJWT.CLIENT_AUTH_METHOD, PrivateKeyJWT(idp))
+    server.register_client_auth_method("client_secret_basic", client_secret_basic)
     server.register_endpoint(Revocation)
     server.register_endpoint(Introspection)
     return server

@@ -179,3 +179,13 @@ def test_dpop_proof_with_odd_claims_is_refused_not_a_500(odd):
     with pytest.raises(dpop.DPoPError):
         dpop.check_proof(_dpop_proof(key, claims), method="GET", url="http://localhost/userinfo",
                          nonce_secret=None, access_token="an access token")
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe:\xff", b"client:\xc3"])
+def test_basic_credentials_that_are_not_utf8_are_invalid_client(http, demo, raw):
+    import base64
+
+    for path, data in (("/token", {"grant_type": "refresh_token", "refresh_token": "x"}),
+                       ("/revoke", {"token": "x"}), ("/introspect", {"token": "x"})):
+        resp = http.post(path, data=data, headers={"Authorization": "Basic " + base64.b64encode(raw).decode()})
+        assert resp.status_code == 401 and resp.get_json()["error"] == "invalid_client", (path, resp.status_code)
