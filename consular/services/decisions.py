@@ -1,11 +1,10 @@
 """Officers' decisions on remote enrollment cases: approve, reject (with a
 reason the citizen reads in their language), or ask for a consular visit.
 
-State changes of the case go through enrollment's services
-(`enrollment.services.decision.approve`, `.reject`, `.apply`); the two
-changes enrollment has no function for are the small adapters at the end of
-this module (re-opening an automatic rejection, and sending a case in review
-to the consular route). Four eyes (consular/foureyes.py): a case with a
+Every state change of the case is a transition of enrollment's case
+lifecycle (`enrollment.services.lifecycle`: approve, reject, override,
+send_to_consulate, is_overridable); this module never sets a case's columns.
+Four eyes (consular/foureyes.py): a case with a
 flagged check, or the override of an automatic rejection, is approved by
 two people, the second a supervisor. Every decision is final and audited.
 """
@@ -19,11 +18,9 @@ from sqlalchemy.orm import Session
 from idp.audit.log import record
 from idp.db import utcnow
 
-from enrollment import policy
 from enrollment.errors import EnrollmentError
-from enrollment.models import AWAITING_REVIEW, CONSULAR, REJECTED, ChipEvidence, EnrollmentCase, EnrollmentClaim
-from enrollment.services import decision as enrollment_decision
-from enrollment.services.cases import release_claim
+from enrollment.models import AWAITING_REVIEW, EnrollmentCase
+from enrollment.services import lifecycle
 
 from consular import foureyes
 from consular.errors import Conflict, Forbidden, NotFound
@@ -58,14 +55,6 @@ def record_view(session: Session, case: EnrollmentCase, *, officer_id: str, cons
            consulate=consulate_id)
 
 
-def _overridable(session: Session, case: EnrollmentCase) -> bool:
-    """An automatic rejection of a case whose chip was verified (the person is known)."""
-    if case.status != REJECTED or case.decided_by != "policy" or not case.pinfl:
-        return False
-    chip = session.get(ChipEvidence, case.chip_evidence_id) if case.chip_evidence_id else None
-    return chip is not None and chip.accepted
-
-
 def _check_open(case: EnrollmentCase, review: CaseReview) -> None:
     if review.outcome is not None:
         raise Conflict(code="case_not_open")
@@ -91,7 +80,7 @@ def approve(session: Session, case: EnrollmentCase, review: CaseReview, *, actor
     _not_own(session, case, actor)
     if case.status == AWAITING_REVIEW:
         override = False
-    elif _overridable(session, case):
+    elif lifecycle.is_overridable(case):
         override = True
     else:
         raise Conflict(code="case_not_open")
@@ -112,8 +101,7 @@ def approve(session: Session, case: EnrollmentCase, review: CaseReview, *, actor
         return Outcome(step)
     _claim(session, review, actor, CASE_APPROVED)
     by = f"officer:{actor.account_id}"
-    token = _reopen_and_approve(session, case, by=by) if override else _enrollment(
-        enrollment_decision.approve, session, case, by=by)
+    token = _enrollment(lifecycle.override if override else lifecycle.approve, session, case, by=by)
     _final(session, case, review, actor, CASE_APPROVED, override=override)
     return Outcome(step, CASE_APPROVED, token)
 
@@ -128,7 +116,7 @@ def reject(session: Session, case: EnrollmentCase, review: CaseReview, *, actor:
     foureyes.check_second_person(first_by=review.first_approval_by, actor=actor)
     _not_own(session, case, actor)
     _claim(session, review, actor, CASE_REJECTED)
-    _enrollment(enrollment_decision.reject, session, case, by=f"officer:{actor.account_id}",
+    _enrollment(lifecycle.reject, session, case, by=f"officer:{actor.account_id}",
                 reasons=(f"consular_{reason}",))
     review.reason_code, review.message = reason, (note or "").strip() or None
     _final(session, case, review, actor, CASE_REJECTED, reason=reason)
@@ -143,7 +131,7 @@ def request_visit(session: Session, case: EnrollmentCase, review: CaseReview, *,
     foureyes.check_second_person(first_by=review.first_approval_by, actor=actor)
     _not_own(session, case, actor)
     _claim(session, review, actor, CASE_CONSULAR)
-    _send_to_consulate(session, case, by=f"officer:{actor.account_id}")
+    _enrollment(lifecycle.send_to_consulate, session, case, by=f"officer:{actor.account_id}")
     review.message = (note or "").strip() or None
     _final(session, case, review, actor, CASE_CONSULAR)
     return Outcome(foureyes.FINAL, CASE_CONSULAR)
@@ -177,11 +165,12 @@ def _claim(session: Session, review: CaseReview, actor: foureyes.Actor, outcome:
 
 
 def _enrollment(function, session: Session, case: EnrollmentCase, **kwargs):
-    """One of enrollment's decision services; its refusal is a conflict here."""
+    """One of enrollment's lifecycle transitions; its refusal is a conflict here."""
     try:
         return function(session, case, **kwargs)
-    except EnrollmentError:
-        raise Conflict(code="case_not_open") from None
+    except EnrollmentError as exc:
+        code = exc.code if exc.code in ("already_enrolled", "enrollment_in_progress") else "case_not_open"
+        raise Conflict(code=code) from None
 
 
 def _final(session: Session, case: EnrollmentCase, review: CaseReview, actor: foureyes.Actor, outcome: str,
@@ -189,34 +178,3 @@ def _final(session: Session, case: EnrollmentCase, review: CaseReview, actor: fo
     record(session, "consular.case.decided", actor=actor.account_id, subject=case.id, case=case.id,
            consulate=review.consulate_id, outcome=outcome, role=actor.role,
            first_approval_by=review.first_approval_by, **data)
-
-
-# -- adapters for state changes enrollment has no function for ------------------------
-def _reopen_and_approve(session: Session, case: EnrollmentCase, *, by: str) -> str:
-    """Approve a case the policy rejected. `enrollment.services.decision.approve`
-    takes only cases in review, so the claim on the person (released at the
-    rejection) is taken again here, then enrollment's `apply` approves."""
-    if person_account(session, case.pinfl) is not None:
-        raise Conflict(code="already_enrolled")
-    claim = session.get(EnrollmentClaim, case.pinfl)
-    if claim is not None and claim.case_id != case.id:
-        other = session.get(EnrollmentCase, claim.case_id)
-        if other is not None and other.open:
-            raise Conflict(code="enrollment_in_progress")
-        session.delete(claim)
-        session.flush()
-    if claim is None or claim.case_id != case.id:
-        session.add(EnrollmentClaim(pinfl=case.pinfl, case_id=case.id))
-        session.flush()
-    return enrollment_decision.apply(session, case, policy.Decision(policy.APPROVE, ("rejection_overridden",)),
-                                     by=by)
-
-
-def _send_to_consulate(session: Session, case: EnrollmentCase, *, by: str) -> None:
-    """Close a case in review on the consular route (`enrollment.services.cases.
-    switch_to_consular` takes only cases in progress)."""
-    now = utcnow()
-    case.status, case.route = CONSULAR, "consular"
-    case.decided_at, case.decided_by, case.updated_at = now, by, now
-    release_claim(session, case)
-    record(session, "enrollment.case.consular", subject=case.id, reason="officer_request", by=by)

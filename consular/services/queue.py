@@ -28,6 +28,7 @@ from idp.audit.log import record
 from idp.db import utcnow
 
 from enrollment.models import AWAITING_REVIEW, REJECTED, EnrollmentCase
+from enrollment.services.lifecycle import is_automatic_rejection, is_overridable, overridable_clause
 
 from consular.models import CaseReview
 from consular.services import consulates
@@ -36,7 +37,6 @@ STATUSES = ("awaiting", "second", "auto_rejected", "decided")
 AGES = ("on_track", "due_soon", "overdue")
 DUE_SOON = 0.75
 DECIDED_DAYS = 30  # decided and automatically rejected cases stay listed this long
-OVERRIDE_DAYS = 30  # an automatic rejection can be overridden this long after it
 
 
 def country_of_residence(case: EnrollmentCase) -> str | None:
@@ -78,10 +78,7 @@ def route_new_cases(session: Session, *, now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     unrouted = session.scalars(select(EnrollmentCase).outerjoin(CaseReview, CaseReview.case_id == EnrollmentCase.id)
                                .where(CaseReview.case_id.is_(None), or_(
-                                   EnrollmentCase.status == AWAITING_REVIEW,
-                                   and_(EnrollmentCase.status == REJECTED, EnrollmentCase.decided_by == "policy",
-                                        EnrollmentCase.pinfl.is_not(None),
-                                        EnrollmentCase.decided_at >= now - dt.timedelta(days=OVERRIDE_DAYS))))
+                                   EnrollmentCase.status == AWAITING_REVIEW, overridable_clause(now)))
                                .order_by(EnrollmentCase.submitted_at)).all()
     for case in unrouted:
         route(session, case)
@@ -93,8 +90,7 @@ def routable(case: EnrollmentCase, *, now: dt.datetime | None = None) -> bool:
     now = now or utcnow()
     if case.status == AWAITING_REVIEW:
         return True
-    return (case.status == REJECTED and case.decided_by == "policy" and case.pinfl is not None
-            and case.decided_at is not None and case.decided_at >= now - dt.timedelta(days=OVERRIDE_DAYS))
+    return is_overridable(case, now=now)
 
 
 def status_of(case: EnrollmentCase, review: CaseReview) -> str | None:
@@ -102,7 +98,7 @@ def status_of(case: EnrollmentCase, review: CaseReview) -> str | None:
         return "decided"
     if case.status == AWAITING_REVIEW:
         return "second" if review.first_approval_by else "awaiting"
-    if case.status == REJECTED and case.decided_by == "policy":
+    if is_automatic_rejection(case):
         return "auto_rejected"
     return None  # withdrawn, expired, decided outside the portal: not the queue's business
 

@@ -12,24 +12,21 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.audit.log import record
 from idp.db import utcnow
 
 from enrollment import steps
-from enrollment.models import (
-    CONSULAR,
-    ENROLL,
-    EXPIRED,
-    IN_PROGRESS,
-    OPEN_STATUSES,
-    RECOVERY,
-    WITHDRAWN,
-    BiometricRecord,
-    EnrollmentCase,
-    EnrollmentClaim,
+from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RECOVERY, EnrollmentCase
+# The status transitions live in lifecycle.py; these names stay importable from here.
+from enrollment.services.lifecycle import (  # noqa: F401
+    delete_biometrics,
+    expire,
+    release_claim,
+    switch_to_consular,
+    withdraw,
 )
 
 PURPOSES = (ENROLL, RECOVERY)
@@ -90,46 +87,6 @@ def clear_after(session: Session, case: EnrollmentCase, step: str) -> None:
         setattr(case, name, None)
     if had_pinfl and case.pinfl is None:
         release_claim(session, case)
-
-
-def release_claim(session: Session, case: EnrollmentCase) -> None:
-    session.execute(delete(EnrollmentClaim).where(EnrollmentClaim.case_id == case.id))
-
-
-def delete_biometrics(session: Session, case: EnrollmentCase) -> int:
-    deleted = session.execute(delete(BiometricRecord).where(BiometricRecord.case_id == case.id)).rowcount
-    case.biometrics_purged_at = utcnow()
-    return deleted
-
-
-def withdraw(session: Session, case: EnrollmentCase) -> None:
-    """The citizen stops: the case closes and its biometric data goes at once."""
-    if not case.open:
-        raise ValueError("case is closed")
-    case.status = WITHDRAWN
-    case.updated_at = utcnow()
-    release_claim(session, case)
-    deleted = delete_biometrics(session, case)
-    record(session, "enrollment.case.withdrawn", subject=case.id, biometric_records_deleted=deleted)
-
-
-def switch_to_consular(session: Session, case: EnrollmentCase, reason: str) -> None:
-    """The citizen continues at a consulate; the evidence so far stays for the
-    officer until the retention period ends."""
-    if case.status != IN_PROGRESS:
-        raise ValueError("case is not in progress")
-    case.status = CONSULAR
-    case.route = "consular"
-    case.updated_at = utcnow()
-    release_claim(session, case)
-    record(session, "enrollment.case.consular", subject=case.id, reason=reason)
-
-
-def expire(session: Session, case: EnrollmentCase) -> None:
-    case.status = EXPIRED
-    case.updated_at = utcnow()
-    release_claim(session, case)
-    record(session, "enrollment.case.expired", subject=case.id)
 
 
 def open_case_for_email(session: Session, email: str) -> EnrollmentCase | None:

@@ -1,0 +1,196 @@
+"""Every change of an enrollment case's status: the case's state machine.
+
+Enrollment owns it, so every other package (the consular portal, the
+operator's command line) changes a case only through these transitions and
+never sets `status`, `route` or the decision columns itself:
+
+    in_progress ──decide──▶ awaiting_review ──approve──▶ approved ─▶ activated
+         │                        │ └─────reject──────▶ rejected
+         │                        └─send_to_consulate─▶ consular
+         ├─switch_to_consular─▶ consular
+         ├─withdraw / expire──▶ withdrawn / expired
+         └─decide (policy)─────▶ approved / rejected
+    rejected (by the policy, person known, recent) ──override──▶ approved
+
+`is_overridable` is the one statement of which automatic rejections an
+officer may override; `overridable_clause` is the same rule as a query.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import and_, delete, select
+from sqlalchemy.orm import Session
+
+from idp.audit.log import record
+from idp.db import utcnow
+from idp.people.models import Account, Person
+
+from enrollment import policy
+from enrollment.errors import StepNotAllowed
+from enrollment.models import (
+    APPROVED,
+    AWAITING_REVIEW,
+    CONSULAR,
+    EXPIRED,
+    IN_PROGRESS,
+    REJECTED,
+    WITHDRAWN,
+    BiometricRecord,
+    EnrollmentCase,
+    EnrollmentClaim,
+)
+
+STATUS_OF = {policy.APPROVE: APPROVED, policy.REVIEW: AWAITING_REVIEW, policy.REJECT: REJECTED}
+OVERRIDE_DAYS = 30  # an automatic rejection can be overridden this long after it
+BY_POLICY = "policy"
+
+
+class OverrideRefused(StepNotAllowed):
+    """An automatic rejection that cannot be overridden now (the code says why)."""
+
+    code = "case_not_open"
+
+
+# -- the person held by an open case ------------------------------------------------
+def release_claim(session: Session, case: EnrollmentCase) -> None:
+    session.execute(delete(EnrollmentClaim).where(EnrollmentClaim.case_id == case.id))
+
+
+def delete_biometrics(session: Session, case: EnrollmentCase) -> int:
+    deleted = session.execute(delete(BiometricRecord).where(BiometricRecord.case_id == case.id)).rowcount
+    case.biometrics_purged_at = utcnow()
+    return deleted
+
+
+def _take_claim(session: Session, case: EnrollmentCase) -> None:
+    """Hold the case's person again (released when the case was rejected)."""
+    claim = session.get(EnrollmentClaim, case.pinfl)
+    if claim is not None and claim.case_id != case.id:
+        other = session.get(EnrollmentCase, claim.case_id)
+        if other is not None and other.open:
+            raise OverrideRefused(code="enrollment_in_progress")
+        session.delete(claim)
+        session.flush()
+    if claim is None or claim.case_id != case.id:
+        session.add(EnrollmentClaim(pinfl=case.pinfl, case_id=case.id))
+        session.flush()
+
+
+# -- the citizen's transitions ------------------------------------------------------
+def withdraw(session: Session, case: EnrollmentCase) -> None:
+    """The citizen stops: the case closes and its biometric data goes at once."""
+    if not case.open:
+        raise ValueError("case is closed")
+    case.status = WITHDRAWN
+    case.updated_at = utcnow()
+    release_claim(session, case)
+    deleted = delete_biometrics(session, case)
+    record(session, "enrollment.case.withdrawn", subject=case.id, biometric_records_deleted=deleted)
+
+
+def switch_to_consular(session: Session, case: EnrollmentCase, reason: str) -> None:
+    """The citizen continues at a consulate; the evidence so far stays for the
+    officer until the retention period ends."""
+    if case.status != IN_PROGRESS:
+        raise ValueError("case is not in progress")
+    case.status = CONSULAR
+    case.route = "consular"
+    case.updated_at = utcnow()
+    release_claim(session, case)
+    record(session, "enrollment.case.consular", subject=case.id, reason=reason)
+
+
+def expire(session: Session, case: EnrollmentCase) -> None:
+    case.status = EXPIRED
+    case.updated_at = utcnow()
+    release_claim(session, case)
+    record(session, "enrollment.case.expired", subject=case.id)
+
+
+# -- decisions ----------------------------------------------------------------------
+def decide(session: Session, case: EnrollmentCase, decision: policy.Decision, *, by: str) -> str | None:
+    """Record a decision (the policy's or a reviewer's); the activation token
+    when it is an approval."""
+    now = utcnow()
+    case.status = STATUS_OF[decision.outcome]
+    case.decision = decision.outcome
+    case.decision_reasons = list(decision.reasons)
+    case.flags = list(dict.fromkeys([*(case.flags or []), *decision.flags]))
+    case.updated_at = now
+    token = None
+    if decision.outcome != policy.REVIEW:
+        case.decided_at, case.decided_by = now, by
+    if decision.outcome == policy.APPROVE:
+        token = _activation_token(case)
+    if decision.outcome == policy.REJECT:
+        release_claim(session, case)
+    record(session, "enrollment.decision", subject=case.id, outcome=decision.outcome, by=by,
+           reasons=list(decision.reasons), flags=list(decision.flags))
+    return token
+
+
+def _in_review(case: EnrollmentCase) -> None:
+    if case.status != AWAITING_REVIEW:
+        raise StepNotAllowed(f"case is {case.status}, not awaiting review")
+
+
+def approve(session: Session, case: EnrollmentCase, *, by: str) -> str:
+    """A reviewer's approval of a case in review; the activation token."""
+    _in_review(case)
+    return decide(session, case, policy.Decision(policy.APPROVE, ("approved_by_reviewer",)), by=by)
+
+
+def reject(session: Session, case: EnrollmentCase, *, by: str, reasons: tuple[str, ...]) -> None:
+    _in_review(case)
+    decide(session, case, policy.Decision(policy.REJECT, reasons or ("rejected_by_reviewer",)), by=by)
+
+
+def send_to_consulate(session: Session, case: EnrollmentCase, *, by: str) -> None:
+    """A reviewer asks the citizen of a case in review to come to a consulate."""
+    _in_review(case)
+    now = utcnow()
+    case.status, case.route = CONSULAR, "consular"
+    case.decided_at, case.decided_by, case.updated_at = now, by, now
+    release_claim(session, case)
+    record(session, "enrollment.case.consular", subject=case.id, reason="officer_request", by=by)
+
+
+# -- overriding an automatic rejection ----------------------------------------------
+def is_automatic_rejection(case: EnrollmentCase) -> bool:
+    return case.status == REJECTED and case.decided_by == BY_POLICY
+
+
+def is_overridable(case: EnrollmentCase, *, now: dt.datetime | None = None) -> bool:
+    """An automatic rejection an officer may override: the policy rejected
+    it, the person is known (the identity check before the selfie passed and
+    named a PINFL), and it happened at most OVERRIDE_DAYS ago."""
+    now = now or utcnow()
+    return (is_automatic_rejection(case) and case.pinfl is not None and case.decided_at is not None
+            and case.decided_at >= now - dt.timedelta(days=OVERRIDE_DAYS))
+
+
+def overridable_clause(now: dt.datetime | None = None):
+    """`is_overridable` as a query condition on EnrollmentCase."""
+    now = now or utcnow()
+    return and_(EnrollmentCase.status == REJECTED, EnrollmentCase.decided_by == BY_POLICY,
+                EnrollmentCase.pinfl.is_not(None), EnrollmentCase.decided_at >= now - dt.timedelta(days=OVERRIDE_DAYS))
+
+
+def override(session: Session, case: EnrollmentCase, *, by: str) -> str:
+    """Approve a case the policy rejected (an officer's override); the
+    activation token. The person is held by this case again."""
+    if not is_overridable(case):
+        raise OverrideRefused()
+    if session.scalars(select(Account.id).join(Person).where(Person.pinfl == case.pinfl)).first() is not None:
+        raise OverrideRefused(code="already_enrolled")
+    _take_claim(session, case)
+    return decide(session, case, policy.Decision(policy.APPROVE, ("rejection_overridden",)), by=by)
+
+
+def _activation_token(case: EnrollmentCase) -> str:
+    token = secrets.token_urlsafe(32)
+    case.activation_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    return token
