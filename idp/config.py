@@ -46,8 +46,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Setting("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB (64 MiB)."),
     Setting("ARGON2_PARALLELISM", int, 1, "argon2id lanes."),
-    Setting("RATELIMIT_LOGIN", str, "10/minute;100/hour", "Flask-Limiter limits on login form posts per client address."),
-    Setting("RATELIMIT_TOKEN", str, "300/minute", "Flask-Limiter limits on token, introspection and revocation per client address."),
+    Setting("RATELIMIT_LOGIN", str, "10/minute;100/hour", "Limits on login and sign-up form posts per client address and page (`N/second|minute|hour|day`, several separated by `;`)."),
+    Setting("RATELIMIT_TOKEN", str, "6000/minute", "Limits on token, revocation and introspection requests per authenticated client (a public client: per client and address)."),
+    Setting("RATELIMIT_CLIENTS", str, "", "Per-client overrides of `IDP_RATELIMIT_TOKEN`: `client_id=limits` entries separated by spaces, e.g. `a1b2=100/second;100000/hour`."),
+    Setting("RATELIMIT_CLIENT_AUTH", str, "20/minute;200/hour", "Limits on failed client authentications per client address at the token, revocation and introspection endpoints."),
+    Setting("INSTANCES", int, 1, "How many instances (hosts or containers) serve this IdP; more than one, or `idp serve --workers` above 1, needs `IDP_REDIS_URL` in production."),
     Setting("PAIRWISE_SALT", str, "", "Secret salt for pairwise subject identifiers. Generated and stored in the database when empty (dev only).", secret=True),
     Setting("TRUSTED_PROXIES", int, 0, "Number of reverse proxies in front (for X-Forwarded-For/Proto)."),
     Setting("DEMO_PORTAL_URL", str, "http://localhost:5001", "Where `idp demo` serves the demo relying party."),
@@ -78,11 +81,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONSULAR_REVIEW_TARGET_HOURS", int, 72, "Service-level target for remote cases: hours from submission to an officer's decision (queue age filters)."),
     Setting("CONSULAR_REMINDER_HOURS", int, 24, "`idp consular send-reminders` e-mails the appointments that start within this many hours."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
+    Setting("LOG_FORMAT", str, "auto", "`text`, `json` (one object per line, with the request id), or `auto`: json in production, text otherwise."),
+    Setting("METRICS_TOKEN", str, "", "Bearer token that /metrics requires; empty leaves /metrics open (keep it off the public network).", secret=True),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-    Setting("LOG_FORMAT", str, "auto", "`text`, `json` (one object per line, with the request id), or `auto`: json in production, text otherwise."),
-    Setting("METRICS_TOKEN", str, "", "Bearer token that /metrics requires; empty leaves /metrics open (keep it off the public network).", secret=True),
 LOCALES = ("uz", "ru", "en")
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -168,6 +171,7 @@ def _validate(s: Settings) -> None:
         raise ConfigError("IDP_CODE_LIFETIME must be at most 600 seconds (RFC 6749 section 4.1.2)")
     if v["ARGON2_MEMORY_KIB"] < 8 * v["ARGON2_PARALLELISM"]:
         raise ConfigError("IDP_ARGON2_MEMORY_KIB must be at least 8 x parallelism")
+    _validate_limits(v)
     if s.production:
         problems = []
         if "SECRET_KEY" in s.generated or len(v["SECRET_KEY"]) < 32:
@@ -186,8 +190,34 @@ def _validate(s: Settings) -> None:
             problems.append("IDP_REGISTRY_URL must point to the population register")
         if v["ARGON2_MEMORY_KIB"] < 19456:
             problems.append("IDP_ARGON2_MEMORY_KIB below the OWASP minimum of 19456")
+        if v["INSTANCES"] > 1 and not v["REDIS_URL"]:
+            problems.append("IDP_REDIS_URL must be set when IDP_INSTANCES is above 1 (shared limits and state)")
         if problems:
             raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+def _validate_limits(v: dict[str, Any]) -> None:
+    from idp.ratelimit import parse_client_limits, parse_limits
+
+    for name in ("RATELIMIT_LOGIN", "RATELIMIT_TOKEN", "RATELIMIT_CLIENT_AUTH"):
+        try:
+            parse_limits(v[name])
+        except ValueError:
+            raise ConfigError(f"IDP_{name}: expected limits like 10/minute;100/hour, got {v[name]!r}") from None
+    try:
+        parse_client_limits(v["RATELIMIT_CLIENTS"])
+    except ValueError as exc:
+        raise ConfigError(f"IDP_RATELIMIT_CLIENTS: {exc}") from None
+    if v["INSTANCES"] < 1:
+        raise ConfigError("IDP_INSTANCES must be at least 1")
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Refuse, in production, more than one process without a shared store:
+    rate limits and short-lived state must be shared (ConfigError)."""
+    if settings.production and not settings.redis_url and workers * settings.instances > 1:
+        raise ConfigError(f"refusing to start in production: {workers} workers x {settings.instances} instances "
+                          "need IDP_REDIS_URL (shared limits and state); set it, or serve with --workers 1")
 
 
 def reference_markdown() -> str:
@@ -199,4 +229,4 @@ def reference_markdown() -> str:
     return "\n".join(rows)
 
 
-__all__ = ["ConfigError", "LOCALES", "SETTINGS", "Settings", "load_settings", "reference_markdown"]
+__all__ = ["ConfigError", "LOCALES", "SETTINGS", "Settings", "check_workers", "load_settings", "reference_markdown"]

@@ -66,14 +66,13 @@ class OPServer(AuthorizationServer):
 
         from idp.ratelimit import client_authentication
 
-        return client_authentication(self.idp, lambda: super(OPServer, self).authenticate_client(
-            request, methods, endpoint), http_request.remote_addr or "")
+        def authenticate():
+            try:
+                return super(OPServer, self).authenticate_client(request, methods, endpoint)
+            except InvalidClientError as exc:
+                raise explain(exc, request, self.query_client) from None
 
-    def authenticate_client(self, request, methods, endpoint="token"):
-        try:
-            return super().authenticate_client(request, methods, endpoint)
-        except InvalidClientError as exc:
-            raise explain(exc, request, self.query_client) from None
+        return client_authentication(self.idp, authenticate, http_request.remote_addr or "")
 
 
 def subject(idp, principal: Principal) -> str:
@@ -116,22 +115,22 @@ def save_token(idp, token: dict, request) -> None:
     )
     if row.refresh_token_hash:
         row.refresh_expires_at = (parent.refresh_expires_at if parent else
+                                  now + dt.timedelta(seconds=idp.settings.refresh_token_lifetime))
     row.dpop_jkt = getattr(request, "dpop_jkt", None)
     if row.dpop_jkt:
         token["token_type"] = "DPoP"
-                                  now + dt.timedelta(seconds=idp.settings.refresh_token_lifetime))
     session.add(row)
     session.flush()
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"]
+
     def generate_authorization_code(self):
         # Portals written for today's id.gov.uz parse the code as a UUID.
         if getattr(self.request.client, "profile", "oidc") == "oneid_legacy":
             return str(uuid.uuid4())
         return super().generate_authorization_code()
-
 
     def save_authorization_code(self, code, request):
         idp = self.server.idp
@@ -152,9 +151,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def query_authorization_code(self, code, client):
         session = self.server.idp.db.session
         if not isinstance(code, str) or len(code) > 200:
+            return None
         # DPoP first: a proof refused (or a nonce asked for) must not use up the code.
         self.request.dpop_jkt = bind_token_request(self.server.idp, self.request)
-            return None
         row = session.scalars(select(AuthorizationCode).where(AuthorizationCode.code_hash == token_hash(code))).first()
         if row is None or row.client_id != client.client_id:
             return None
@@ -256,9 +255,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             return None
         row = session.scalars(select(Token).where(Token.refresh_token_hash == token_hash(refresh_token))).first()
         if row is None or row.client_id != self.request.client.client_id:
+            return None
         # DPoP before rotation: a refused proof must not use up the refresh token.
         self.request.dpop_jkt = bind_token_request(self.server.idp, self.request, bound_to=row.dpop_jkt)
-            return None
         if row.revoked_at is not None and row.rotated_at is None:
             return None  # revoked, not rotated: nothing more to do
         claimed = session.execute(update(Token).where(Token.id == row.id, Token.rotated_at.is_(None))

@@ -1,10 +1,10 @@
 """Rate limits for the public consular pages and the desk reader API, on the
-short-lived state store (shared between instances). Fixed windows, keys
-stored only as hashes; they stop automation, not a single extra request."""
+attempt counter (idp/state/counters.py: one atomic step, shared by every
+instance). A window starts at the first request; keys are stored only as
+hashes; a request is counted before it is served."""
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 
 from consular.errors import RateLimited
@@ -27,17 +27,13 @@ LIMITS = {
 
 
 class RateLimiter:
-    def __init__(self, state, *, clock=time.time):
-        self.state, self.clock = state, clock
+    def __init__(self, state):
+        self.state = state
 
     def hit(self, scope: str, key: str) -> None:
         """Count one request; raise RateLimited past the scope's limit."""
         limit = LIMITS[scope]
-        now = self.clock()
-        window = int(now // limit.window)
-        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        slot = f"consular:rl:{scope}:{digest}:{window}"
-        entry = self.state.get(slot) or {"n": 0}
-        if entry["n"] >= limit.count:
-            raise RateLimited(int((window + 1) * limit.window - now) + 1)
-        self.state.put(slot, {"n": entry["n"] + 1}, limit.window + 1)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no addresses in the store
+        hit = self.state.hit(f"consular:rl:{scope}:{digest}", limit.window)  # atomic, shared by every instance
+        if hit.count > limit.count:
+            raise RateLimited(hit.reset_in)

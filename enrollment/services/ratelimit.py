@@ -1,11 +1,10 @@
-"""Rate limits per case and per client address, on the short-lived state
-store (shared between instances). Fixed windows; the count is read and
-written without a lock, so a burst of parallel requests may pass a few more
-than the limit: these limits stop automation, not single extra requests."""
+"""Rate limits per case and per client address, on the attempt counter
+(idp/state/counters.py: one atomic step, shared by every instance). A window
+starts at the first request and each request is counted before it is
+served, so parallel requests never pass more than the limit."""
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 
 from enrollment.errors import RateLimited
@@ -30,18 +29,13 @@ LIMITS = {
 
 
 class RateLimiter:
-    def __init__(self, state, *, clock=time.time):
+    def __init__(self, state):
         self.state = state
-        self.clock = clock
 
     def hit(self, scope: str, key: str) -> None:
         """Count one request; raise RateLimited past the scope's limit."""
         limit = LIMITS[scope]
-        now = self.clock()
-        window = int(now // limit.window)
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no addresses in the store
-        slot = f"enr:rl:{scope}:{digest}:{window}"
-        entry = self.state.get(slot) or {"n": 0}
-        if entry["n"] >= limit.count:
-            raise RateLimited(int((window + 1) * limit.window - now) + 1)
-        self.state.put(slot, {"n": entry["n"] + 1}, limit.window + 1)
+        hit = self.state.hit(f"enr:rl:{scope}:{digest}", limit.window)  # atomic, shared by every instance
+        if hit.count > limit.count:
+            raise RateLimited(hit.reset_in)

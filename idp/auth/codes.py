@@ -5,6 +5,10 @@ sends per hour. Codes are stored only as an HMAC under the server's secret
 (six digits would fall to a brute force of a plain hash), in the short-lived
 state store, keyed by purpose, subject and channel; a correct code is taken
 atomically, so it works once.
+
+Tries, sends and the cool-down are counted before anything is checked or
+sent, each in one atomic step on the shared counter (idp/state/counters.py),
+so parallel requests get no more tries or codes than the limits.
 """
 from __future__ import annotations
 
@@ -45,17 +49,20 @@ class OneTimeCodes:
     def send(self, purpose: str, subject: str, channel: str, deliver: Callable[[str], None]) -> CodeResult:
         slot = self._slot(purpose, subject, channel)
         now = time.time()
-        current = self.state.get(slot)
-        if current and now - current["sent"] < RESEND_AFTER:
-            return CodeResult(False, "code_resend_too_soon", int(RESEND_AFTER - (now - current["sent"])) + 1)
-        sends = self.state.get(slot + ":sends") or {"n": 0, "first": now}
-        if sends["n"] >= MAX_SENDS_PER_HOUR:
-            return CodeResult(False, "code_too_many_sends", int(3600 - (now - sends["first"])) + 1)
+        if not self.state.add(slot + ":cool", {"sent": now}, RESEND_AFTER):
+            held = self.state.get(slot + ":cool") or {"sent": now}
+            return CodeResult(False, "code_resend_too_soon", int(RESEND_AFTER - (now - held["sent"])) + 1)
+        sends = self.state.hit(slot + ":sends", 3600)
+        if sends.count > MAX_SENDS_PER_HOUR:
+            return CodeResult(False, "code_too_many_sends", sends.reset_in)
         code = f"{secrets.randbelow(10**6):06d}"
-        deliver(code)  # raises DeliveryError; nothing is stored then
-        self.state.put(slot, {"h": self._mac(slot, code), "tries": 0, "sent": now, "exp": now + LIFETIME}, LIFETIME)
-        self.state.put(slot + ":sends", {"n": sends["n"] + 1, "first": sends["first"]},
-                       max(1, int(3600 - (now - sends["first"]))))
+        try:
+            deliver(code)  # raises DeliveryError; no code is stored then
+        except Exception:
+            self.state.delete(slot + ":cool")
+            raise
+        self.state.put(slot, {"h": self._mac(slot, code), "id": secrets.token_hex(8), "sent": now,
+                              "exp": now + LIFETIME}, LIFETIME)
         return CodeResult(True)
 
     def verify(self, purpose: str, subject: str, channel: str, code: str) -> CodeResult:
@@ -64,16 +71,16 @@ class OneTimeCodes:
         now = time.time()
         if not current or current["exp"] <= now:
             return CodeResult(False, "code_expired")
-        if current["tries"] >= MAX_TRIES:
+        # Count the try first: parallel guesses get at most MAX_TRIES checks.
+        tries = self.state.hit(f"{slot}:tries:{current.get('id') or current['h'][:16]}", LIFETIME).count
+        if tries > MAX_TRIES:
             self.state.delete(slot)
             return CodeResult(False, "code_too_many_tries")
         code = "".join(ch for ch in (code or "") if ch.isdigit())[:6]
         if not hmac.compare_digest(current["h"], self._mac(slot, code)):
-            current["tries"] += 1
-            if current["tries"] >= MAX_TRIES:
+            if tries >= MAX_TRIES:
                 self.state.delete(slot)
                 return CodeResult(False, "code_too_many_tries")
-            self.state.put(slot, current, max(1, int(current["exp"] - now)))
             return CodeResult(False, "code_wrong")
         if self.state.take(slot) is None:  # another request used it first
             return CodeResult(False, "code_expired")

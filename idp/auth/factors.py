@@ -14,6 +14,7 @@ from idp.auth.codes import CodeResult, OneTimeCodes
 from idp.auth.levels import AuthEvent
 from idp.auth.models import Authenticator
 from idp.auth.services import LoginResult
+from idp.auth.throttle import Throttler
 from idp.db import utcnow
 from idp.people.models import Account
 
@@ -67,12 +68,27 @@ def requires_second_factor(session: Session, account: Account) -> bool:
     return bool(_authenticators(session, account.id, "totp"))
 
 
+def _gate(session: Session, throttler: Throttler, account_id: str, device: str | None, method: str) -> LoginResult | None:
+    """Count a second-factor guess against the account (from any address)
+    before checking it; a refusal when the account must wait."""
+    verdict = throttler.attempt(account_id, device, "second_factor")
+    if verdict.allowed:
+        return None
+    record(session, f"login.{method}.throttled", actor=account_id, subject=account_id)
+    return LoginResult(False, "throttled", extra={"wait": verdict.wait})
+
+
 # -- TOTP -----------------------------------------------------------------------
-def totp_check(session: Session, fernet, account_id: str, code: str) -> LoginResult:
+def totp_check(session: Session, fernet, account_id: str, code: str, *, throttler: Throttler,
+               device: str | None = None) -> LoginResult:
+    refused = _gate(session, throttler, account_id, device, "totp")
+    if refused is not None:
+        return refused
     for row in _authenticators(session, account_id, "totp"):
         secret = fernet.decrypt(row.secret.encode()).decode()
         step = totp.matching_step(secret, code, last_step=row.data.get("last_step"))
         if step is not None:
+            throttler.succeeded(account_id, device, "second_factor")  # before this session writes (SQLite)
             row.data = {**row.data, "last_step": step}  # a code is never accepted twice
             row.last_used_at = utcnow()
             record(session, "login.totp.succeeded", actor=account_id, subject=account_id)
@@ -110,10 +126,15 @@ def recovery_generate(session: Session, key: bytes, account_id: str) -> list[str
     return codes
 
 
-def recovery_check(session: Session, key: bytes, account_id: str, code: str) -> LoginResult:
+def recovery_check(session: Session, key: bytes, account_id: str, code: str, *, throttler: Throttler,
+                   device: str | None = None) -> LoginResult:
+    refused = _gate(session, throttler, account_id, device, "recovery_code")
+    if refused is not None:
+        return refused
     for row in _authenticators(session, account_id, "recovery"):
         remaining = recovery.consume(key, list(row.data.get("hashes", [])), code)
         if remaining is not None:
+            throttler.succeeded(account_id, device, "second_factor")  # before this session writes (SQLite)
             row.data = {**row.data, "hashes": remaining}
             row.last_used_at = utcnow()
             record(session, "login.recovery_code.used", actor=account_id, subject=account_id, left=len(remaining))

@@ -63,7 +63,7 @@ def password_login(session: Session, passwords: Passwords, identifier: str, pass
     subject = throttle_subject(account, identifier)
     device = device_of(subject) if device_of else None
     if throttler is not None:
-        verdict = throttler.check(subject, device)
+        verdict = throttler.attempt(subject, device)  # counted before the password is checked
         if not verdict.allowed:
             if account is not None:
                 record(session, "login.password.throttled", actor=account.id, subject=account.id)
@@ -72,8 +72,6 @@ def password_login(session: Session, passwords: Passwords, identifier: str, pass
     # Always run argon2 so that timing does not reveal whether the account exists.
     ok = passwords.verify(stored.secret if stored else None, password or "")
     if not ok:
-        if throttler is not None:
-            throttler.failed(subject, device)
         if account is not None:
             record(session, "login.password.failed", actor=account.id, subject=account.id)
         return LoginResult(False, "invalid_credentials")

@@ -85,10 +85,19 @@ def demo(host, port, portal_port, no_serve):
 @click.option("--workers", default=2, show_default=True)
 @click.option("--threads", default=4, show_default=True)
 def serve(bind, workers, threads):
-    """Serve the IdP with gunicorn (production settings come from IDP_*)."""
+    """Serve the IdP with gunicorn (production settings come from IDP_*).
+    Production refuses more than one worker (or IDP_INSTANCES above 1)
+    without IDP_REDIS_URL."""
     from gunicorn.app.base import BaseApplication
 
     from idp import accesslog
+
+    from idp.config import ConfigError, check_workers, load_settings
+
+    try:
+        check_workers(load_settings(), workers)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
     class Server(BaseApplication):
         def load_config(self):

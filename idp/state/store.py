@@ -2,7 +2,10 @@
 
 Used for everything short-lived that must be shared between instances and
 used once: pending authorization requests, one-time codes, challenges, replay
-caches. ``take`` and ``add`` are atomic on both backends.
+caches. Every operation is one atomic statement on both backends (``put`` is
+an upsert, ``add`` an insert that only replaces an expired entry, ``take`` a
+delete that returns the row), so parallel requests never collide. The store
+also carries the attempt counters (idp/state/counters.py).
 """
 from __future__ import annotations
 
@@ -11,13 +14,14 @@ import json
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from idp.db import Database, utcnow
+from idp.state.counters import Counters, DatabaseCounters, RedisCounters
 from idp.state.models import ShortLivedState
 
 
-class StateStore(Protocol):
+class StateStore(Counters, Protocol):
     def put(self, key: str, value: dict, ttl: int) -> None: ...
     def get(self, key: str) -> dict | None: ...
     def take(self, key: str) -> dict | None: ...
@@ -25,20 +29,25 @@ class StateStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-class DatabaseStateStore:
+class DatabaseStateStore(DatabaseCounters):
     """Embedded default: a table with an expiry column; expired rows are invisible."""
 
     def __init__(self, database: Database):
         self.database = database
 
-    def put(self, key: str, value: dict, ttl: int) -> None:
+    def _upsert(self, key: str, value: dict, ttl: int, *, only_expired: bool):
+        dialect = self.database.engine.dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ShortLivedState)
+        now = utcnow()
+        stmt = insert.values(key=key, value=value, expires_at=now + dt.timedelta(seconds=ttl))
+        where = ShortLivedState.expires_at <= now if only_expired else None
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], where=where, set_={
+            "value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at})
         with self.database.transaction() as s:
-            row = s.get(ShortLivedState, key)
-            expires = utcnow() + dt.timedelta(seconds=ttl)
-            if row is None:
-                s.add(ShortLivedState(key=key, value=value, expires_at=expires))
-            else:
-                row.value, row.expires_at = value, expires
+            return s.execute(stmt.returning(ShortLivedState.key)).first()
+
+    def put(self, key: str, value: dict, ttl: int) -> None:
+        self._upsert(key, value, ttl, only_expired=False)
 
     def get(self, key: str) -> dict | None:
         with self.database.transaction() as s:
@@ -58,20 +67,8 @@ class DatabaseStateStore:
         return dict(result.value)
 
     def add(self, key: str, value: dict, ttl: int) -> bool:
-        expires = utcnow() + dt.timedelta(seconds=ttl)
-        for _ in range(2):
-            try:
-                with self.database.transaction() as s:
-                    s.add(ShortLivedState(key=key, value=value, expires_at=expires))
-                return True
-            except IntegrityError:
-                with self.database.transaction() as s:
-                    gone = s.execute(
-                        delete(ShortLivedState).where(ShortLivedState.key == key, ShortLivedState.expires_at <= utcnow())
-                    ).rowcount
-                if not gone:
-                    return False
-        return False
+        """Store only if the key is absent or expired; True if stored."""
+        return self._upsert(key, value, ttl, only_expired=True) is not None
 
     def delete(self, key: str) -> None:
         with self.database.transaction() as s:
@@ -79,7 +76,8 @@ class DatabaseStateStore:
 
     def purge_expired(self) -> int:
         with self.database.transaction() as s:
-            return s.execute(delete(ShortLivedState).where(ShortLivedState.expires_at <= utcnow())).rowcount
+            gone = s.execute(delete(ShortLivedState).where(ShortLivedState.expires_at <= utcnow())).rowcount
+        return gone + self.purge_expired_counters()
 
     def keys(self, prefix: str) -> list[str]:
         with self.database.transaction() as s:
@@ -92,7 +90,7 @@ def _aware(value: Any) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-class RedisStateStore:
+class RedisStateStore(RedisCounters):
     """Production: Redis with native expiry; ``take`` is GETDEL, ``add`` is SET NX."""
 
     def __init__(self, url: str, prefix: str = "idp:"):

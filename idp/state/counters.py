@@ -1,0 +1,178 @@
+"""One atomic attempt counter, shared by every instance.
+
+Every limit on guesses and requests counts here: passwords and second
+factors (back-off), one-time code tries and sends, enrollment and consular
+limits, activation codes, request rates per address or client. Each
+operation is one atomic step on the shared store: on the database a single
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (SQLite 3.35+, PostgreSQL),
+on Redis one Lua script. Callers count first and evaluate a guess only when
+the count allows it, so N parallel guesses never get more evaluations than
+the limit.
+
+- ``hit(key, window)``: count one attempt in a window that starts at the
+  first attempt; the count so far (this one included) and the seconds left.
+- ``attempt(key, free=, max_delay=, memory=)``: a back-off gate. The first
+  ``free - 1`` attempts pass at once; from the ``free``-th on, each passing
+  attempt makes the next wait 1, 2, 4 ... seconds (at most ``max_delay``).
+  An attempt made while waiting is refused and not counted. ``memory``
+  seconds without an attempt forget the key.
+- ``count(key)``, ``reset(key)``.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import case, delete, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from idp.state.models import AttemptCounter
+
+
+@dataclass(frozen=True)
+class Hit:
+    count: int  # attempts in this window, this one included
+    reset_in: int  # seconds until the window ends
+
+
+@dataclass(frozen=True)
+class Gate:
+    allowed: bool
+    count: int = 0  # attempts counted, this one included when allowed
+    wait: int = 0  # seconds until an attempt may be made again (when refused)
+
+
+class Counters(Protocol):
+    def hit(self, key: str, window: int) -> Hit: ...
+    def attempt(self, key: str, *, free: int, max_delay: int, memory: int) -> Gate: ...
+    def count(self, key: str) -> int: ...
+    def reset(self, key: str) -> None: ...
+
+
+def _seconds(value: float) -> int:
+    return max(1, math.ceil(value))
+
+
+class DatabaseCounters:
+    """Counters in the ``attempt_counter`` table (expects ``self.database``)."""
+
+    def _insert(self):
+        dialect = self.database.engine.dialect.name
+        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AttemptCounter)
+
+    def hit(self, key: str, window: int) -> Hit:
+        now = time.time()
+        t = AttemptCounter.__table__.c
+        expired = t.expires_at <= now
+        stmt = self._insert().values(key=key, count=1, delay=0, not_before=0.0, expires_at=now + window)
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
+            "count": case((expired, 1), else_=t.count + 1),
+            "expires_at": case((expired, stmt.excluded.expires_at), else_=t.expires_at),
+        }).returning(t.count, t.expires_at)
+        with self.database.transaction() as s:
+            row = s.execute(stmt).one()
+        return Hit(row.count, _seconds(row.expires_at - now))
+
+    def attempt(self, key: str, *, free: int, max_delay: int, memory: int) -> Gate:
+        now = time.time()
+        t = AttemptCounter.__table__.c
+        expired = t.expires_at <= now
+        new_count = case((expired, 1), else_=t.count + 1)
+        doubled = case((t.delay * 2 > max_delay, max_delay), else_=t.delay * 2)
+        new_delay = case((new_count < free, 0), (new_count == free, min(1, max_delay)), else_=doubled)
+        first_delay = 0 if free > 1 else min(1, max_delay)
+        # A free attempt sets no time: a request that read the clock earlier
+        # but reached the row later must not be refused by it.
+        stmt = self._insert().values(key=key, count=1, delay=first_delay,
+                                     not_before=now + first_delay if first_delay else 0.0, expires_at=now + memory)
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
+            "count": new_count, "delay": new_delay,
+            "not_before": case((new_delay == 0, 0.0), else_=literal(now) + new_delay),
+            "expires_at": now + memory,
+        }, where=(t.not_before <= now) | expired).returning(t.count)
+        with self.database.transaction() as s:
+            row = s.execute(stmt).first()
+            if row is not None:
+                return Gate(True, row.count)
+            held = s.execute(select(t.count, t.not_before).where(t.key == key)).first()
+        if held is None:  # forgotten in between
+            return Gate(False, 0, 1)
+        return Gate(False, held.count, _seconds(held.not_before - now))
+
+    def count(self, key: str) -> int:
+        t = AttemptCounter.__table__.c
+        with self.database.transaction() as s:
+            value = s.scalar(select(t.count).where(t.key == key, t.expires_at > time.time()))
+        return value or 0
+
+    def reset(self, key: str) -> None:
+        with self.database.transaction() as s:
+            s.execute(delete(AttemptCounter).where(AttemptCounter.key == key))
+
+    def purge_expired_counters(self) -> int:
+        with self.database.transaction() as s:
+            return s.execute(delete(AttemptCounter).where(AttemptCounter.expires_at <= time.time())).rowcount
+
+
+# KEYS[1]: the counter; ARGV: window. Returns {count, seconds left}.
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if n == 1 or ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {n, ttl}
+"""
+
+# KEYS[1]: a hash {n, d, nb}; ARGV: now, free, max_delay, memory.
+# Returns {allowed (0/1), count, wait as a string}.
+_ATTEMPT = """
+local now, free, maxd, memory = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local nb = tonumber(redis.call('HGET', KEYS[1], 'nb') or '0')
+if nb > now then
+  return {0, tonumber(redis.call('HGET', KEYS[1], 'n') or '0'), tostring(nb - now)}
+end
+local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+local d = tonumber(redis.call('HGET', KEYS[1], 'd') or '0')
+if n < free then d = 0 elseif n == free then d = math.min(1, maxd) else d = math.min(d * 2, maxd) end
+local next = 0
+if d > 0 then next = now + d end
+redis.call('HSET', KEYS[1], 'd', d, 'nb', tostring(next))
+redis.call('EXPIRE', KEYS[1], memory)
+return {1, n, '0'}
+"""
+
+
+class RedisCounters:
+    """Counters in Redis (expects ``self.client`` and ``self.prefix``)."""
+
+    def _scripts(self):
+        if not hasattr(self, "_hit_script"):
+            self._hit_script = self.client.register_script(_HIT)
+            self._attempt_script = self.client.register_script(_ATTEMPT)
+        return self._hit_script, self._attempt_script
+
+    def _key(self, key: str) -> str:
+        return self.prefix + "n:" + key
+
+    def hit(self, key: str, window: int) -> Hit:
+        count, ttl = self._scripts()[0](keys=[self._key(key)], args=[int(window)])
+        return Hit(int(count), max(1, int(ttl)))
+
+    def attempt(self, key: str, *, free: int, max_delay: int, memory: int) -> Gate:
+        allowed, count, wait = self._scripts()[1](keys=[self._key(key)],
+                                                   args=[repr(time.time()), free, max_delay, memory])
+        return Gate(bool(allowed), int(count), 0 if allowed else _seconds(float(wait)))
+
+    def count(self, key: str) -> int:
+        key = self._key(key)
+        kind = self.client.type(key)
+        if kind == b"hash":
+            return int(self.client.hget(key, "n") or 0)
+        return int(self.client.get(key) or 0)
+
+    def reset(self, key: str) -> None:
+        self.client.delete(self._key(key))
