@@ -9,9 +9,10 @@ from idp.app import services
 from idp.auth import factors as f
 from idp.auth.continuations_web import continuation_args, current_continuation, registry
 from idp.auth.current import current_login
-from idp.auth.flow import LoginFlow
+from idp.auth.flow import LoginFlow, known_device
 from idp.auth.respond import finish
 from idp.auth.services import find_account
+from idp.auth.views import wait_message
 from idp.messages import message
 from idp.notify.senders import DeliveryError
 from idp.people.models import Account
@@ -81,18 +82,21 @@ def verify():
                     return redirect(url_for("factors.verify", sent=channel, **continuation_args(continuation)))
                 error = message(result.error, result.retry_in)
         else:
+            device = known_device(account.id)
             if action == "totp":
-                result = f.totp_check(idp.db.session, idp.keys.fernet, account.id, code)
+                result = f.totp_check(idp.db.session, idp.keys.fernet, account.id, code,
+                                      throttler=idp.throttler, device=device)
             elif action in ("email", "sms"):
                 result = f.code_check(idp.db.session, idp.codes, account.id, action, code)
             elif action == "recovery":
-                result = f.recovery_check(idp.db.session, idp.mac_key("recovery-codes"), account.id, code)
+                result = f.recovery_check(idp.db.session, idp.mac_key("recovery-codes"), account.id, code,
+                                          throttler=idp.throttler, device=device)
             else:
                 abort(400)
             if result.success:
                 return finish(account.id, result.event, continuation, first=first)
             idp.db.session.commit()
-            error = message(result.error)
+            error = wait_message(result.extra["wait"]) if result.error == "throttled" else message(result.error)
             sent = action if action in ("email", "sms") else None
     return render_template("auth/verify.html", factors=available, error=error, notice=notice,
                            sent=sent, second_step=first is not None, **context), (
