@@ -14,6 +14,7 @@ import pyotp
 os.environ.setdefault("IDP_ENV", "development")
 
 from idp.auth.codes import OneTimeCodes  # noqa: E402
+from idp.state.counters import Hit  # noqa: E402
 from idp.auth.passwords import Passwords  # noqa: E402
 from idp.auth.totp import matching_step  # noqa: E402
 from idp.config import load_settings  # noqa: E402
@@ -38,6 +39,10 @@ class MemoryStore:
 
     def delete(self, key):
         self.data.pop(key, None)
+
+    def hit(self, key, window):
+        self.data[key] = {"n": self.data.get(key, {"n": 0})["n"] + 1}
+        return Hit(self.data[key]["n"], window)
 
 
 def rate(fn, seconds: float) -> tuple[float, float]:
