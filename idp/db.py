@@ -109,6 +109,7 @@ class Database:
 def import_models() -> None:
     """Import every module that declares tables so metadata is complete."""
     from idp.people import models as _people  # noqa: F401
+    from idp.registry import models as _registry  # noqa: F401
     from idp.auth import models as _auth  # noqa: F401
     from idp.audit import models as _audit  # noqa: F401
     from idp.state import models as _state  # noqa: F401

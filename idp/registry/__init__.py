@@ -17,6 +17,9 @@ from sqlalchemy import select
 
 from idp.db import Database
 from idp.people.models import RegisterEntry
+from idp.registry.models import RegisterPhoto
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 
 class RegistryUnavailable(RuntimeError):
@@ -45,6 +48,9 @@ class RegisterRecord:
 class CitizenRegistry(Protocol):
     def find_by_pinfl(self, pinfl: str) -> RegisterRecord | None: ...
     def find_by_document(self, document_number: str, birth_date: dt.date) -> RegisterRecord | None: ...
+    def document_photo(self, document_number: str, birth_date: dt.date) -> bytes | None:
+        """The photo the register holds for this document (JPEG or PNG
+        bytes), or None when it holds none or the birth date differs."""
 
 
 def _record(row) -> RegisterRecord:
@@ -70,6 +76,20 @@ class EmbeddedRegistry:
                 RegisterEntry.document_number == document_number.upper(),
                 RegisterEntry.birth_date == birth_date)).first()
             return _record(row) if row else None
+
+    def document_photo(self, document_number: str, birth_date: dt.date) -> bytes | None:
+        with self.database.transaction() as s:
+            photo = s.scalars(select(RegisterPhoto).join(RegisterEntry, RegisterEntry.pinfl == RegisterPhoto.pinfl)
+                              .where(RegisterPhoto.document_number == document_number.upper(),
+                                     RegisterEntry.document_number == document_number.upper(),
+                                     RegisterEntry.birth_date == birth_date)).first()
+            return bytes(photo.image) if photo else None
+
+    def add_photo(self, pinfl: str, document_number: str, image: bytes, media_type: str = "image/jpeg") -> None:
+        """Seed (or replace) a document's photo (demo and tests)."""
+        with self.database.transaction() as s:
+            s.merge(RegisterPhoto(document_number=document_number.upper(), pinfl=pinfl, media_type=media_type,
+                                  image=image))
 
 
 class HttpRegistry:
@@ -102,3 +122,21 @@ class HttpRegistry:
     def find_by_document(self, document_number: str, birth_date: dt.date) -> RegisterRecord | None:
         query = urllib.parse.urlencode({"document": document_number.upper(), "birth_date": birth_date.isoformat()})
         return self._get("/persons?" + query)
+
+    def document_photo(self, document_number: str, birth_date: dt.date) -> bytes | None:
+        """``GET {base}/documents/{number}/photo?birth_date=YYYY-MM-DD``: the
+        image bytes, or 404 when the register holds none."""
+        url = (self.base_url + "/documents/" + urllib.parse.quote(document_number.upper(), safe="") + "/photo?"
+               + urllib.parse.urlencode({"birth_date": birth_date.isoformat()}))
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as resp:
+                data = resp.read(MAX_PHOTO_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise RegistryUnavailable(f"register answered {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise RegistryUnavailable(type(exc).__name__) from None
+        if len(data) > MAX_PHOTO_BYTES or not data:
+            raise RegistryUnavailable("photo missing or too large")
+        return data
