@@ -106,6 +106,31 @@ class Database:
         self.engine.dispose()
 
 
+_AFTER_COMMIT = "idp_after_commit"
+
+
+def after_commit(session, effect) -> None:
+    """Run `effect` once, right after `session`'s next successful commit; drop
+    it on a rollback. Short-lived state and notifications go here, so that a
+    view commits once, wherever it likes (the short-lived state store may be
+    the same SQLite file, which has one writer at a time)."""
+    session = session() if isinstance(session, scoped_session) else session
+    effects = session.info.get(_AFTER_COMMIT)
+    if effects is None:
+        effects = session.info[_AFTER_COMMIT] = []
+
+        @event.listens_for(session, "after_commit")
+        def _run(s):
+            todo, s.info[_AFTER_COMMIT] = list(s.info[_AFTER_COMMIT]), []
+            for fn in todo:
+                fn()
+
+        @event.listens_for(session, "after_rollback")
+        def _drop(s):
+            s.info[_AFTER_COMMIT] = []
+    effects.append(effect)
+
+
 def import_models() -> None:
     """Import every module that declares tables so metadata is complete."""
     from idp.people import models as _people  # noqa: F401

@@ -123,6 +123,10 @@ class PendingRequests:
     def finish(self, pending: Pending) -> None:
         self.store.delete("authz:" + pending.id)
 
+    def claim(self, pending: Pending) -> bool:
+        """Take the request for issuing its code: atomic, so one resume wins."""
+        return self.store.take("authz:" + pending.id) is not None
+
 
 class AuthorizeContinuation(ContinuationKind):
     """The paused authorization request as a login's continuation."""

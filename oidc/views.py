@@ -12,6 +12,7 @@ from idp.audit.log import record
 from idp.auth.continuations import registry_of
 from idp.auth.continuations_web import browser_binding
 from idp.auth.current import clear_login_cookie, current_login
+from idp.db import after_commit
 from idp.i18n import pick_ui_locale
 from oidc import consent as consent_service
 from oidc.checks import AuthzContext, run_checks
@@ -115,7 +116,8 @@ def authorize():
         "claims": ctx.claims, "sid": login.id, "auth_time": int(login.auth_time.timestamp()),
         "acr": _acr(ctx), "amr": list(login.amr),
     }
-    pending_requests.finish(pending)
+    if not pending_requests.claim(pending):  # a parallel resume of the same request got there first
+        return error_page("request_expired")
     response = _server().create_authorization_response(grant=grant, grant_user=principal)
     record(idp.db.session, "oidc.authorized", actor=client.client_id, subject=login.account_id,
            scope=grant.request.payload.scope, acr=_acr(ctx))
@@ -156,18 +158,19 @@ def consent():
     login = _bound_login(pending)
     view = consent_service.describe(idp.db.session, pending, login)
     if request.method == "POST":
+        requests = PendingRequests(idp.state)
         if request.form.get("decision") != "allow":
-            PendingRequests(idp.state).finish(pending)
             record(idp.db.session, "oidc.consent.denied", actor=login.account_id, subject=login.account_id,
                    client=pending.client_id)
+            after_commit(idp.db.session, lambda: requests.finish(pending))
             idp.db.session.commit()
             return error_redirect(pending.redirect_uri, OAuth2Error(error="access_denied",
                                   description="The user did not allow access."), pending.state)
         consent_service.grant(idp.db.session, login.account_id, pending.client_id, view.scopes, view.claims,
                               remember=request.form.get("remember") == "1")
-        idp.db.session.commit()  # before the state store, which may be the same SQLite file
         pending.consented_by = login.account_id  # honoured only for this account
-        PendingRequests(idp.state).save(pending)
+        after_commit(idp.db.session, lambda: requests.save(pending))
+        idp.db.session.commit()
         return redirect(pending.resume_url(url_for("oidc.authorize")))
     return render_template("oidc/consent.html", view=view, pending=pending)
 
@@ -181,8 +184,8 @@ def select_account():
         if request.form.get("choice") == "other":
             pending.selected = True
             pending.unbind_login()  # the next login on this request's pages binds it
-            PendingRequests(idp.state).save(pending)
             idp.sessions.end(login)
+            after_commit(idp.db.session, lambda: PendingRequests(idp.state).save(pending))
             idp.db.session.commit()
             response = redirect(url_for("auth.login", r=pending.id))
             clear_login_cookie(response)

@@ -8,14 +8,13 @@ starts a login session, or steps up the browser's live one when it belongs to
 the same account (a live session of another account ends). It returns a
 `LoginCompletion` that the view turns into a response (`idp.auth.respond`):
 the cookie token of a new session, where to go next, and which account to
-remember this device for. Nothing is committed here; the view commits once,
-then runs `after_commit` (the continuation's binding to the login is
-short-lived state, written after the transaction). Flask-free.
+remember this device for. Nothing is committed here: the view commits once,
+and the continuation's binding to the login (short-lived state) is written
+right after that commit (`idp.db.after_commit`). Flask-free.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from idp.auth.continuations import Continuation, Continuations
 from idp.auth.levels import AuthEvent, combine
 from idp.auth.models import LoginSession
 from idp.auth.sessions import SessionService
+from idp.db import after_commit
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,6 @@ class LoginCompletion:
     token: str | None  # a new session's cookie token; None after a step-up
     target: str | None  # path to go to next, relative to the application root; None: the cabinet
     remember_device_for: str  # account id for the known-device cookie
-    after_commit: tuple[Callable[[], None], ...] = field(default=())
 
 
 def merged(first: AuthEvent | None, event: AuthEvent) -> AuthEvent:
@@ -57,12 +56,8 @@ def complete_login(db_session: Session, sessions: SessionService, continuations:
             sessions.end(current_login)
         login, token = sessions.start(db_session, account_id, merged(first, event), user_agent=user_agent)
     db_session.flush()
-    after = ()
     if continuation is not None:
         login_id = login.id
-
-        def bind() -> None:
-            continuations.on_login(continuation, login_id, account_id)
-        after = (bind,)
+        after_commit(db_session, lambda: continuations.on_login(continuation, login_id, account_id))
     return LoginCompletion(login=login, token=token, target=continuations.target(continuation),
-                           remember_device_for=account_id, after_commit=after)
+                           remember_device_for=account_id)

@@ -26,10 +26,8 @@ def complete(account_id: str, event: AuthEvent, continuation: Continuation | Non
 
 
 def respond(completion: LoginCompletion):
-    """Commit the login, bind the continuation, and redirect to it."""
+    """Commit the login (the continuation binds itself after the commit) and redirect."""
     services().db.session.commit()
-    for effect in completion.after_commit:
-        effect()
     g.idp_login = completion.login
     LoginFlow.clear()
     target = request.script_root + completion.target if completion.target else url_for("cabinet.home")

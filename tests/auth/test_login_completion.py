@@ -49,9 +49,18 @@ def test_new_login_merges_the_first_step_and_binds_after_commit(idp, accounts):
         assert probe.bound == []  # nothing short-lived before the commit
         assert done.token and done.target == "/probe/abc" and done.remember_device_for == accounts[0]
         assert done.login.auth_level == "substantial" and set(done.login.amr) == {"pwd", "otp", "mfa"}
-    for effect in done.after_commit:
-        effect()
-    assert probe.bound == [("abc", done.login.id, accounts[0])]
+    assert probe.bound == [("abc", done.login.id, accounts[0])]  # right after the commit
+
+
+def test_a_rolled_back_login_binds_nothing(idp, accounts):
+    registry, probe = Continuations(), Recorder()
+    registry.register(probe)
+    with pytest.raises(RuntimeError):
+        with idp.db.transaction() as s:
+            complete_login(s, idp.sessions, registry, accounts[0], PASSWORD_EVENT, registry.make("probe", "x"),
+                           current_login=None)
+            raise RuntimeError("the request failed")
+    assert probe.bound == []
 
 
 def test_same_account_steps_up_and_another_account_ends_the_session(idp, accounts):
@@ -60,7 +69,7 @@ def test_same_account_steps_up_and_another_account_ends_the_session(idp, account
         first = complete_login(s, idp.sessions, registry, accounts[0], PASSWORD_EVENT, None, current_login=None)
         again = complete_login(s, idp.sessions, registry, accounts[0], HIGH, None, current_login=first.login)
         assert again.token is None and again.login is first.login and again.login.auth_level == "high"
-        assert again.target is None and again.after_commit == ()
+        assert again.target is None
         other = complete_login(s, idp.sessions, registry, accounts[1], PASSWORD_EVENT, None,
                                current_login=again.login)
         assert other.token and other.login.id != first.login.id and first.login.ended_at is not None

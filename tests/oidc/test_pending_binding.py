@@ -113,3 +113,28 @@ def test_pending_binding_rules():
     p.consented_by, p.selected = "A", True
     p.bind_login("L4", "B", completed_here=True)  # another account
     assert (p.consented_by, p.selected) == (None, False)
+
+
+def test_choosing_another_account_binds_the_request_to_the_next_login(rp, http, password, login):
+    _params, resp = rp.authorize(prompt="select_account")
+    path = resp.headers["Location"]
+    assert path.startswith("/authorize/select-account")
+    token = csrf_from(http.get(path).get_data(as_text=True))
+    resp = http.post(path, data={"csrf_token": token, "choice": "other"})
+    assert resp.headers["Location"].startswith("/login?r=")
+    resp = log_in(http, B, password, path=resp.headers["Location"])
+    resp = http.get(resp.headers["Location"])  # the account was chosen: no second selection page
+    assert resp.headers["Location"].startswith("/authorize/consent")  # B has not consented to this service
+    q = rp.follow_to_code(resp)
+    tokens = rp.token(q["code"]).get_json()
+    assert rp.decode_id_token(tokens["id_token"]).claims["sub"] != rp.decode_id_token(login["id_token"]).claims["sub"]
+
+
+def test_only_one_resume_of_a_request_issues_a_code(idp):
+    from oidc.pending import PendingRequests
+
+    requests = PendingRequests(idp.state)
+    pending = requests.create([("client_id", "c")], "c", "http://rp.example/cb", None, browser="b")
+    assert requests.claim(pending) is True
+    assert requests.claim(pending) is False
+    assert requests.get(pending.id, browser="b") is None
