@@ -21,6 +21,7 @@ the limit.
 from __future__ import annotations
 
 import math
+import random
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -55,6 +56,9 @@ def _seconds(value: float) -> int:
     return max(1, math.ceil(value))
 
 
+PURGE_EVERY = 1 / 1000  # share of window hits that also delete expired counters
+
+
 class DatabaseCounters:
     """Counters in the ``attempt_counter`` table (expects ``self.database``)."""
 
@@ -73,6 +77,8 @@ class DatabaseCounters:
         }).returning(t.count, t.expires_at)
         with self.database.transaction() as s:
             row = s.execute(stmt).one()
+        if random.random() < PURGE_EVERY:
+            self.purge_expired_counters()
         return Hit(row.count, _seconds(row.expires_at - now))
 
     def attempt(self, key: str, *, free: int, max_delay: int, memory: int) -> Gate:

@@ -171,3 +171,22 @@ def test_failed_client_authentication_is_limited_per_address(limited_app, two_cl
     blocked = _token_post(http, portal, portal_secret, "203.0.113.5")  # checked no more from there
     assert blocked.status_code == 429 and blocked.get_json()["error"] == "slow_down"
     assert _token_post(http, portal, portal_secret, "192.0.2.10").status_code == 400  # the client's own backend
+
+
+def test_expired_counters_are_purged(idp):
+    from sqlalchemy import func, select, update
+
+    from idp.state.models import AttemptCounter
+
+    idp.state.hit("k:old", 60)
+    idp.state.hit("k:live", 60)
+    with idp.db.transaction() as s:
+        s.execute(update(AttemptCounter).where(AttemptCounter.key == "k:old").values(expires_at=0))
+    assert idp.state.count("k:old") == 0  # an expired counter counts nothing
+    assert idp.state.hit("k:old", 60).count == 1  # and starts again
+    with idp.db.transaction() as s:
+        s.execute(update(AttemptCounter).where(AttemptCounter.key == "k:old").values(expires_at=0))
+    idp.state.purge_expired()
+    with idp.db.transaction() as s:
+        assert s.scalars(select(AttemptCounter.key)).all() == ["k:live"]
+        assert s.scalar(select(func.count()).select_from(AttemptCounter)) == 1
