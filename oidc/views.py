@@ -73,6 +73,8 @@ def authorize():
         return error_page("request_too_large", 413)
     params = _params()
     args = dict(params)
+    if args.get("request_uri"):
+        return _resume_pushed(args)
     # 1. Client and redirect URI: failures are shown here, never redirected (Core 3.1.2.6).
     client = _server().query_client(args.get("client_id"))
     if client is None:
@@ -94,6 +96,9 @@ def authorize():
                               redirect_uri=redirect_uri)
         grant = _server().get_consent_grant(end_user=principal)
         if pending is None:
+            if client.profile == "fapi2":  # its requests arrive through /par (and then have a pending one)
+                raise OAuth2Error("This client must push its authorization request (PAR).",
+                                  error="invalid_request", redirect_uri=redirect_uri)
             pending = pending_requests.create(params, client.client_id, redirect_uri, state, browser=browser,
                                               login_id=login.id if login else None,
                                               account_id=login.account_id if login else None)
@@ -123,6 +128,24 @@ def authorize():
            scope=grant.request.payload.scope, acr=_acr(ctx))
     idp.db.session.commit()
     return response
+
+
+def _resume_pushed(args: dict):
+    """RFC 9126: only the parameters pushed to /par count, once. They become
+    this browser's pending request, and the browser continues with them."""
+    from oidc.par import take
+
+    idp = services()
+    stored = take(idp.state, args.get("client_id", ""), args["request_uri"])
+    client = _server().query_client(stored["client_id"]) if stored else None
+    if client is None or not client.check_redirect_uri(stored.get("redirect_uri")):
+        return error_page("request_expired")
+    login = current_login()
+    pending = PendingRequests(idp.state).create(
+        list(stored.items()), client.client_id, stored["redirect_uri"], stored.get("state"),
+        browser=browser_binding(create=True), login_id=login.id if login else None,
+        account_id=login.account_id if login else None)
+    return redirect(pending.resume_url(url_for("oidc.authorize")))
 
 
 def _acr(ctx: AuthzContext) -> str:
