@@ -72,6 +72,7 @@ def init_app(app) -> None:
             from idp.ops import unavailable_response
 
             return unavailable_response(backend, lambda: _page(503, _(
-                "The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.")))
+                "The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.")),
+                exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _page(500, _("Something went wrong on our side. Nothing you entered was lost; please try again."))

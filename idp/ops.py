@@ -174,10 +174,12 @@ def _after(response):
     return response
 
 
-def unavailable_response(backend: str, page):
+def unavailable_response(backend: str, page, exc: BaseException | None = None):
     """A 503 with Retry-After for a request that met an unreachable store."""
     UNAVAILABLE.labels(backend).inc()
-    log.error("%s unavailable on %s %s", backend, request.method, request.endpoint or "unmatched")
+    cause = getattr(exc, "orig", None) or exc
+    detail = f"{type(cause).__name__}: {str(cause).splitlines()[0][:200]}" if cause is not None else ""
+    log.error("%s unavailable on %s %s (%s)", backend, request.method, request.endpoint or "unmatched", detail)
     response = make_response(page())
     response.headers["Retry-After"] = RETRY_AFTER
     return response

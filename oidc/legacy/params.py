@@ -6,9 +6,10 @@ from __future__ import annotations
 class LegacyError(Exception):
     """A refused legacy call; `status` and an OAuth-style error code."""
 
-    def __init__(self, error: str, description: str, status: int = 400):
+    def __init__(self, error: str, description: str, status: int = 400, headers: dict | None = None):
         super().__init__(description)
         self.error, self.description, self.status = error, description, status
+        self.headers = headers or {}
 
 
 MAX_VALUE = 2048

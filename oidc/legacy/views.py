@@ -62,6 +62,8 @@ class LegacyRequest(OAuth2Request):
 def _error(exc: LegacyError):
     response = jsonify({"error": exc.error, "error_description": exc.description, "ret_cd": "-1"})
     response.status_code = exc.status
+    if "Retry-After" in exc.headers:
+        response.headers["Retry-After"] = exc.headers["Retry-After"]
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -122,7 +124,10 @@ def _authenticate(params: dict) -> Client:
                                    "client_secret": params.get("client_secret", "")}, request.headers)
     try:
         return idp.oidc_server.authenticate_client(oauth_request, ["client_secret_post"], endpoint="token")
-    except OAuth2Error:
+    except OAuth2Error as exc:
+        idp.db.session.commit()  # the counts of failures and uses stay
+        if exc.status_code == 429:
+            raise LegacyError("slow_down", exc.description, 429, dict(exc.get_headers())) from None
         raise LegacyError("invalid_client", "Client authentication failed.", 401) from None
 
 
@@ -160,8 +165,9 @@ def _token(params: dict, grant: dict):
     idp.db.session.commit()
     body = json.loads(response.get_data(as_text=True) or "{}")
     if response.status_code != 200:
-        status = 401 if body.get("error") == "invalid_client" else 400
-        raise LegacyError(body.get("error", "invalid_grant"), body.get("error_description", ""), status)
+        status = {"invalid_client": 401, "slow_down": 429}.get(body.get("error"), 400)
+        retry = {"Retry-After": response.headers["Retry-After"]} if "Retry-After" in response.headers else {}
+        raise LegacyError(body.get("error", "invalid_grant"), body.get("error_description", ""), status, retry)
     answer = {k: body[k] for k in ("access_token", "refresh_token", "expires_in", "token_type") if k in body}
     # portals send this back in identify; echo their own word for it
     answer["scope"] = params.get("scope") or body.get("scope", "")

@@ -30,7 +30,8 @@ def test_an_unreachable_database_gives_503_with_retry_after_not_500(tmp_path):
     app = create_app({"env": "test", "issuer": "http://localhost",
                       "database_url": "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=1"})
     client = app.test_client()
-    page = client.get("/authorize?client_id=portal&redirect_uri=https://rp.example/cb")
+    page = client.get("/authorize?client_id=portal&redirect_uri=https://rp.example/cb",
+                      headers={"Accept-Language": "en"})
     assert page.status_code == 503 and page.headers["Retry-After"]
     assert "briefly unavailable" in page.get_data(as_text=True)
     token = client.post("/token", data={"grant_type": "authorization_code"})

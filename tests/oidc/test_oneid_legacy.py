@@ -206,3 +206,28 @@ def test_importing_a_portals_existing_id_and_secret_from_the_command_line(idp, a
         client = s.get(Client, "soliq_uz")
         assert client.check_client_secret("imported-secret-abcdef123")
         assert client.token_endpoint_auth_method == "client_secret_post" and not client.require_pkce
+
+
+def test_the_legacy_calls_count_against_the_clients_quota(settings_overrides):
+    """The per-client quota of the token endpoint covers identify too: the
+    portal gets 429 with Retry-After, not a refused secret."""
+    from idp.app import create_app
+    from idp.demo import seed
+
+    app = create_app({**settings_overrides, "ratelimit_token": "4/minute"})
+    idp = app.extensions["idp"]
+    idp.db.create_all()
+    idp.warm()
+    with idp.db.transaction() as s:
+        idp.keys.ensure(s)
+        seed(s, idp.passwords, portal_url="http://rp.example", environment="test")
+        create_client(s, name="Old portal", redirect_uris=[REDIRECT], profile="oneid_legacy",
+                      client_id="old_portal.uz", client_secret=SECRET, scopes=["openid", "oneid"])
+    http = app.test_client()
+    portal = LegacyPortal(http, "old_portal.uz", SECRET)
+    tokens = portal.exchange(browser_login(http, portal.sign_in_url())["code"]).get_json()  # 1
+    statuses = [portal.identify(tokens["access_token"]).status_code for _ in range(4)]  # 2..5
+    assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
+    limited = portal.identify(tokens["access_token"])
+    assert limited.get_json()["error"] == "slow_down" and int(limited.headers["Retry-After"]) > 0
+    idp.db.dispose()
