@@ -1,7 +1,7 @@
 """One-time codes sent by e-mail or SMS.
 
-Six digits, five minutes, at most five tries, a resend cool-down and a cap on
-sends per hour. Codes are stored only as an HMAC under the server's secret
+Six digits, five minutes, at most five tries, a resend cool-down while a code
+is pending and a cap on sends per hour. Codes are stored only as an HMAC under the server's secret
 (six digits would fall to a brute force of a plain hash), in the short-lived
 state store, keyed by purpose, subject and channel; a correct code is taken
 atomically, so it works once.
@@ -74,14 +74,20 @@ class OneTimeCodes:
         # Count the try first: parallel guesses get at most MAX_TRIES checks.
         tries = self.state.hit(f"{slot}:tries:{current.get('id') or current['h'][:16]}", LIFETIME).count
         if tries > MAX_TRIES:
-            self.state.delete(slot)
+            self._end(slot)
             return CodeResult(False, "code_too_many_tries")
         code = "".join(ch for ch in (code or "") if ch.isdigit())[:6]
         if not hmac.compare_digest(current["h"], self._mac(slot, code)):
             if tries >= MAX_TRIES:
-                self.state.delete(slot)
+                self._end(slot)
                 return CodeResult(False, "code_too_many_tries")
             return CodeResult(False, "code_wrong")
         if self.state.take(slot) is None:  # another request used it first
             return CodeResult(False, "code_expired")
+        self.state.delete(slot + ":cool")
         return CodeResult(True)
+
+    def _end(self, slot: str) -> None:
+        """The code is gone: a new one may be asked for at once (within the hourly cap)."""
+        self.state.delete(slot)
+        self.state.delete(slot + ":cool")
