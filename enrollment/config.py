@@ -29,6 +29,24 @@ def _flag(value, name: str) -> bool:
     raise ConfigError(f"IDP_{name} must be true or false")
 
 
+LEVEL_ROUTES = ("passport", "register_photo")
+# A remote route never gives "high": that needs an officer who saw the passport in person.
+REMOTE_LEVELS = ("low", "substantial")
+
+
+def parse_levels(text: str) -> dict:
+    """`passport=substantial register_photo=substantial` into a mapping;
+    a route left out keeps `substantial`."""
+    levels = {route: "substantial" for route in LEVEL_ROUTES}
+    for item in (text or "").split():
+        route, sep, level = item.partition("=")
+        if not sep or route not in LEVEL_ROUTES or level not in REMOTE_LEVELS:
+            raise ConfigError(f"IDP_ENROLLMENT_LEVELS: {item!r} is not route=level with a route of "
+                              f"{', '.join(LEVEL_ROUTES)} and a level of {', '.join(REMOTE_LEVELS)}")
+        levels[route] = level
+    return levels
+
+
 @dataclass(frozen=True)
 class EnrollmentConfig:
     csca_dir: str
@@ -41,6 +59,7 @@ class EnrollmentConfig:
     liveness_engine: str
     environment: str
     issuer: str
+    levels: dict = None  # identity level per remote route (IDP_ENROLLMENT_LEVELS)
 
     @classmethod
     def from_settings(cls, settings) -> "EnrollmentConfig":
@@ -56,6 +75,7 @@ class EnrollmentConfig:
             liveness_engine=v["LIVENESS_ENGINE"],
             environment=v["ENV"],
             issuer=v["ISSUER"],
+            levels=parse_levels(v.get("ENROLLMENT_LEVELS", "")),
         )
         config.validate()
         return config

@@ -72,7 +72,10 @@ def prepare(directory: Path, csca_dir: Path, *, environment: str) -> dict:
 
 
 def seed(session, *, environment: str) -> None:
-    """The citizen abroad in the embedded register (no account)."""
+    """The citizen abroad in the embedded register (no account), with the
+    photo the register holds for the passport (Grace Hopper, from matplotlib:
+    the same face as the demo chip's portrait, so a selfie shown as that
+    photo matches on the register-photo route)."""
     if environment == "production":
         raise RuntimeError("demo data is refused in production")
     from idp.people.models import RegisterEntry
@@ -83,6 +86,13 @@ def seed(session, *, environment: str) -> None:
                                   family_name_cyr=family_cyr, given_name_cyr=given_cyr,
                                   patronymic_cyr=patronymic_cyr, birth_date=birth, sex=sex, citizenship="UZB",
                                   document_number=number, document_expiry=expiry))
+        session.flush()
+    from idp.registry.models import RegisterPhoto
+    from idp.registry.photos import sample_portrait
+
+    if session.get(RegisterPhoto, number) is None:
+        session.add(RegisterPhoto(document_number=number, pinfl=pinfl, media_type="image/jpeg",
+                                  image=sample_portrait("grace_hopper")))
 
 
 def instructions(info: dict, issuer: str) -> str:
@@ -95,4 +105,9 @@ def instructions(info: dict, issuer: str) -> str:
             f"                   idp-reader --simulate {info['passport']} --upload ... --token ...\n"
             f"  e-mail codes:    {issuer}/dev/outbox\n"
             f"  then approve:    idp enrollment list; idp enrollment approve CASE_ID\n"
-            f"                   (the activation link is e-mailed)\n")
+            f"                   (the activation link is e-mailed)\n"
+            f"With a phone alone (no chip reader): at {issuer}/enroll/ choose 'With this phone alone',\n"
+            f"  type the same passport details, press 'Check my passport' (the register holds a photo of\n"
+            f"  Grace Hopper for it) and take the selfie; the case waits for an officer:\n"
+            f"                   idp enrollment list; idp enrollment approve CASE_ID\n"
+            f"  (or the consular portal). The account says proofing_method=remote_register_photo.\n")

@@ -15,7 +15,11 @@ class ActionForm(FlaskForm):
 class StartForm(FlaskForm):
     purpose = HiddenField(default="enroll")
     route = RadioField(_l("How do you want to prove who you are?"),
-                       choices=[SelectChoice("passport", _l("With my passport's chip and a selfie (about 10 minutes)")),
+                       choices=[SelectChoice("passport", _l("With my passport's chip and a selfie: I have the "
+                                                             "OneID reader app on a phone with NFC, or a "
+                                                             "computer with a contactless card reader")),
+                                SelectChoice("register_photo", _l("With this phone alone: a photo of my passport "
+                                                                   "and a selfie, checked by a consular officer")),
                                 SelectChoice("consular", _l("At a consulate (book a visit)"))],
                        default="passport", validators=[InputRequired()])
     consent = BooleanField(_l("I have read what happens to my data and agree to the checks described above."),

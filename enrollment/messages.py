@@ -45,6 +45,16 @@ MESSAGES = {
     "already_enrolled": _l("You already have a OneID account. Log in, or restore access if you lost it."),
     "enrollment_in_progress": _l("Another enrollment for you is already in progress. Continue that one, or "
                                  "wait until it ends."),
+    # register-photo route
+    "register_expiry_mismatch": _l("The expiry date differs from the one the population register holds for "
+                                   "this passport. Check the date against your passport."),
+    "register_photo_missing": _l("The population register holds no photo for this passport, so this route "
+                                 "cannot be used. Read the passport chip instead, or continue at a consulate."),
+    "register_photo_mismatch": _l("Your face did not match the photo the population register holds for this "
+                                  "passport. A consular officer can still look at your case, or you can read "
+                                  "the passport chip or visit a consulate."),
+    "register_photo_route": _l("Enrollments with a passport photo and a selfie are always checked by a "
+                               "consular officer."),
     "no_account_to_recover": _l("There is no active OneID account for you to restore. Enroll instead."),
     "attempts_exhausted": _l("You have used every attempt for this step. Please continue at a consulate."),
     "trust_store_unavailable": _l("We cannot check passports at the moment. Please try again later."),
@@ -136,6 +146,7 @@ STEPS = {
     "contact": _l("E-mail"),
     "document": _l("Passport"),
     "chip": _l("Chip"),
+    "register": _l("Register check"),
     "selfie": _l("Face check"),
     "submit": _l("Send"),
 }

@@ -33,13 +33,19 @@ FINAL_STATUSES = (REJECTED, ACTIVATED, CONSULAR, WITHDRAWN, EXPIRED)
 ENROLL = "enroll"
 RECOVERY = "recovery"
 
+# Routes (docs/enrollment.md, "Routes that fit the device").
+PASSPORT = "passport"  # the passport chip, read by a reader app or a card reader
+REGISTER_PHOTO = "register_photo"  # no chip: the selfie is compared with the register's photo
+CONSULAR_ROUTE = "consular"
+ROUTES = (PASSPORT, REGISTER_PHOTO, CONSULAR_ROUTE)
+
 
 class EnrollmentCase(Base):
     __tablename__ = "enrollment_case"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     purpose: Mapped[str] = mapped_column(String(16), default=ENROLL)  # enroll, recovery
-    route: Mapped[str] = mapped_column(String(16), default="passport")  # passport, consular
+    route: Mapped[str] = mapped_column(String(16), default=PASSPORT)  # passport, register_photo, consular
     status: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS, index=True)
     locale: Mapped[str] = mapped_column(String(5), default="uz")
     browser_key_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the key in the browser's cookie
@@ -64,6 +70,9 @@ class EnrollmentCase(Base):
     chip_evidence_id: Mapped[str | None] = mapped_column(String(36))
     chip_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     pinfl: Mapped[str | None] = mapped_column(String(14), index=True)
+    # step: register (the register-photo route instead of the chip: register match and its photo)
+    register_evidence_id: Mapped[str | None] = mapped_column(String(36))
+    register_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # step: selfie (liveness and face match against the chip portrait)
     selfie_attempts: Mapped[int] = mapped_column(Integer, default=0)
     selfie_evidence_id: Mapped[str | None] = mapped_column(String(36))
@@ -110,6 +119,24 @@ class ChipEvidence(Base):
     reader: Mapped[dict] = mapped_column(JSON, default=dict)  # software/transport/access control
 
     case: Mapped[EnrollmentCase] = relationship(back_populates="chip_reads")
+
+
+class RegisterEvidence(Base):
+    """The register-photo route's identity check: the MRZ against the
+    register, and (after the selfie) the face matches against the register's
+    photo and, when the page scan gave one, the page portrait. No personal
+    data: which fields matched, reason codes, distances."""
+
+    __tablename__ = "enrollment_register_evidence"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("enrollment_case.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted: Mapped[bool] = mapped_column(default=False)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    register_match: Mapped[dict] = mapped_column(JSON, default=dict)  # which fields matched
+    mrz_source: Mapped[str] = mapped_column(String(8), default="typed")  # typed, scan
+    face_match: Mapped[dict] = mapped_column(JSON, default=dict)  # {"register_photo": {...}, "page_portrait": {...}}
 
 
 class SelfieEvidence(Base):

@@ -16,6 +16,18 @@ each rule; in short:
    every authenticator of an existing account.
 3. Otherwise approve automatically only when the operator enabled it
    (`IDP_ENROLLMENT_AUTO_APPROVE=true`); by default every case is reviewed.
+
+The register-photo route (no chip: the selfie is compared with the photo
+the population register holds for the document) never approves by itself:
+
+4. Reject when the register check did not pass, the selfie failed, or the
+   selfie clearly shows someone else than the register's photo
+   (`register_photo_mismatch`; the person is known, so an officer may still
+   override it).
+5. Otherwise send to review with the reason `register_photo_route`, flagging
+   a register-photo match in the review band or unusable, and a page-portrait
+   match (from the passport page scan, when there is one) that is uncertain
+   or fails: that photo came from a camera, not from a chip.
 """
 from __future__ import annotations
 
@@ -23,6 +35,9 @@ from dataclasses import dataclass
 
 APPROVE, REVIEW, REJECT = "approve", "review", "reject"
 SELFIE_REVIEW_REASONS = ("face_match_uncertain", "reference_unusable")
+REGISTER_PHOTO = "register_photo"
+# face match decisions (biometrics.match) and "unusable" when no comparison could be made
+MATCH, FACE_REVIEW, NO_MATCH, UNUSABLE = "match", "review", "no_match", "unusable"
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,11 @@ class CaseEvidence:
     chip_warnings: tuple[str, ...] = ()
     selfie_outcome: str | None = None  # pass, review, fail, or None when there is none
     selfie_reasons: tuple[str, ...] = ()
+    route: str = "passport"
+    register_accepted: bool = False  # register-photo route: the document matched the register
+    register_reasons: tuple[str, ...] = ()
+    register_face: str | None = None  # selfie against the register's photo: match, review, no_match, unusable
+    portrait_face: str | None = None  # selfie against the page portrait of the scan, when there is one
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,8 @@ class Decision:
 
 
 def decide(evidence: CaseEvidence, *, auto_approve: bool) -> Decision:
+    if evidence.route == REGISTER_PHOTO:
+        return _decide_register_photo(evidence)
     if not evidence.chip_accepted:
         return Decision(REJECT, evidence.chip_reasons or ("chip_not_verified",))
     if evidence.selfie_outcome is None:
@@ -62,3 +84,35 @@ def decide(evidence: CaseEvidence, *, auto_approve: bool) -> Decision:
     if not auto_approve:
         return Decision(REVIEW, ("manual_review_required",))
     return Decision(APPROVE)
+
+
+def _selfie_refusal(evidence: CaseEvidence) -> Decision | None:
+    if evidence.selfie_outcome is None:
+        return Decision(REJECT, ("selfie_missing",))
+    if evidence.selfie_outcome == "fail":
+        return Decision(REJECT, evidence.selfie_reasons or ("liveness_failed",))
+    return None
+
+
+def _decide_register_photo(evidence: CaseEvidence) -> Decision:
+    if not evidence.register_accepted:
+        return Decision(REJECT, evidence.register_reasons or ("register_not_verified",))
+    refused = _selfie_refusal(evidence)
+    if refused is not None:
+        return refused
+    if evidence.register_face == NO_MATCH:
+        return Decision(REJECT, ("register_photo_mismatch",))
+    flags: list[str] = []
+    if evidence.selfie_outcome == "review":
+        flags.append("liveness_uncertain")
+    if evidence.register_face == FACE_REVIEW:
+        flags.append("register_photo_uncertain")
+    elif evidence.register_face != MATCH:
+        flags.append("register_photo_unusable")
+    if evidence.portrait_face == NO_MATCH:
+        flags.append("page_portrait_mismatch")
+    elif evidence.portrait_face in (FACE_REVIEW, UNUSABLE):
+        flags.append("page_portrait_uncertain")
+    if evidence.purpose == "recovery":
+        flags.append("account_recovery")
+    return Decision(REVIEW, ("register_photo_route", *flags), tuple(flags))

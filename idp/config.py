@@ -70,6 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WEBAUTHN_ORIGINS", str, "", "Comma-separated origins allowed in passkey ceremonies; default: the issuer's origin."),
     Setting("CSCA_DIR", str, "var/csca", "CSCA trust store for passport chips (`idp csca import`); re-read when it changes."),
     Setting("ENROLLMENT_AUTO_APPROVE", str, "false", "Approve remote enrollments whose every check passed clearly, without an officer (`true`/`false`); false sends every case to review."),
+    Setting("ENROLLMENT_LEVELS", str, "passport=substantial register_photo=substantial", "Identity assurance level an approved remote enrollment gives, per route: `route=level` pairs separated by spaces; routes `passport` (chip) and `register_photo` (selfie against the register's photo), levels `low` or `substantial`."),
     Setting("ENROLLMENT_CASE_LIFETIME_DAYS", int, 14, "Days an unfinished enrollment case stays open after its last activity."),
     Setting("ENROLLMENT_CHIP_ATTEMPTS", int, 5, "Chip readings a case may upload before it must continue at a consulate."),
     Setting("ENROLLMENT_SELFIE_ATTEMPTS", int, 3, "Failed face checks a case may have before it must continue at a consulate."),

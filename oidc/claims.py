@@ -9,7 +9,7 @@ SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "profile": ("name", "given_name", "family_name", "middle_name", "birthdate", "gender", "nationality"),
     "email": ("email", "email_verified"),
     "phone": ("phone_number", "phone_number_verified"),
-    "pinfl": ("pinfl", "residency"),
+    "pinfl": ("pinfl", "residency", "proofing_method"),
     "document": ("document",),
     # The organisation a person acts for after an e-signature login with a legal entity's key.
     "legal_entity": ("user_type", "legal_info"),

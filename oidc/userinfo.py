@@ -38,6 +38,8 @@ def claim_values(account: Account, names: set[str], login: LoginSession | None =
         "nationality": person.citizenship,
         "pinfl": person.pinfl,
         "residency": person.residency,
+        # how the identity was proofed: remote_passport (chip), remote_register_photo (no chip), in_person, ...
+        "proofing_method": account.proofing_method,
         "email": account.email,
         # Without an address there is nothing to be verified: the claim is left out.
         "email_verified": bool(account.email_verified) if account.email else None,

@@ -1,7 +1,11 @@
-"""Everything an officer sees on a remote case: the chip verification report
+"""Everything an officer sees on a remote case: the route it took, the chip verification report
 (each check and its reason), the chip portrait beside the best selfie frame,
 the face distance and liveness result, the register match, every attempt,
 and the case's history from the audit log.
+
+On the register-photo route (no chip) the register's photo takes the chip
+portrait's place, with the page portrait of the scan when there is one, and
+the register check with each face match instead of the chip report.
 
 The best frame: up to `SAMPLES` frames spread over the capture are analysed
 as selfies; the one closest to the chip portrait (or, without a usable
@@ -20,7 +24,8 @@ from biometrics.errors import BiometricsError
 from idp.audit.models import AuditEvent
 from idp.registry import RegisterRecord, RegistryUnavailable
 
-from enrollment.models import BiometricRecord, ChipEvidence, EnrollmentCase, SelfieEvidence
+from enrollment.models import REGISTER_PHOTO, BiometricRecord, ChipEvidence, EnrollmentCase, RegisterEvidence, SelfieEvidence
+from enrollment.services import register_check
 from enrollment.services.crypto import unpack_frames
 
 SAMPLES = 6
@@ -41,6 +46,14 @@ class Evidence:
     registry_unavailable: bool = False
     history: list[AuditEvent] = field(default_factory=list)
     purged: bool = False
+    route: str = "passport"
+    register: RegisterEvidence | None = None  # the register-photo route's check and face matches
+    register_photo: bytes | None = None
+    page_portrait: bytes | None = None
+
+    @property
+    def face_matches(self) -> dict:
+        return dict((self.register.face_match or {}) if self.register else {})
 
     @property
     def checks(self) -> list[dict]:
@@ -93,6 +106,12 @@ def gather(session: Session, case: EnrollmentCase, *, cipher, registry, state, f
     evidence = Evidence(chip=chip, selfie=selfie, chip_reads=list(case.chip_reads), selfies=list(case.selfies),
                         purged=case.biometrics_purged_at is not None)
     evidence.portrait = _biometric(session, case, "chip_portrait", case.chip_evidence_id, cipher)
+    evidence.route = case.route
+    if case.route == REGISTER_PHOTO:
+        evidence.register = (session.get(RegisterEvidence, case.register_evidence_id)
+                             if case.register_evidence_id else None)
+        evidence.register_photo = register_check.register_photo(session, case, cipher)
+        evidence.page_portrait = register_check.page_portrait(session, case, cipher)
     packed = _biometric(session, case, "selfie_frames", case.selfie_evidence_id, cipher)
     frames = [data for _t, data in unpack_frames(packed)] if packed else []
     evidence.frame_count = len(frames)
@@ -101,7 +120,7 @@ def gather(session: Session, case: EnrollmentCase, *, cipher, registry, state, f
         cached = state.get(key)
         index = cached["i"] if cached and 0 <= cached["i"] < len(frames) else None
         if index is None:
-            index = best_frame_index(frames, evidence.portrait, faces)
+            index = best_frame_index(frames, evidence.portrait or evidence.register_photo, faces)
             state.put(key, {"i": index}, BEST_FRAME_TTL)
         evidence.best_frame = frames[index] if index >= 0 else None
     if case.pinfl:

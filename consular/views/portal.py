@@ -59,6 +59,7 @@ def _case_page(officer, case, review, *, status: int = 200, error: str | None = 
     return portal_page(
         "consular/case.html", officer, status, case=case, review=review, key=key, evidence=found,
         portrait=data_uri(found.portrait), best_frame=data_uri(found.best_frame), action=ActionForm(),
+        register_photo=data_uri(found.register_photo), page_portrait=data_uri(found.page_portrait),
         reject_form=RejectForm(), visit_form=VisitRequestForm(), move_form=move, error=error,
         flag_label=lambda f: label(FLAGS, f), outcome_label=label(OUTCOMES, review.outcome),
         status_label=label(CASE_STATUS, key) if key else case.status, reason_text=enrollment_message,

@@ -38,6 +38,16 @@ from enrollment.services.cases import release_claim
 
 PROOFING_METHOD = "remote_passport"
 IDENTITY_LEVEL = "substantial"
+# How each remote route proofs identity, as the account records it (the `proofing_method` claim).
+PROOFING_METHODS = {"passport": PROOFING_METHOD, "register_photo": "remote_register_photo"}
+DEFAULT_LEVELS = {"passport": IDENTITY_LEVEL, "register_photo": IDENTITY_LEVEL}
+
+
+def proofing_of(case: EnrollmentCase, levels: dict[str, str] | None = None) -> tuple[str, str]:
+    """(identity level, proofing method) an activated case gives, by its
+    route (IDP_ENROLLMENT_LEVELS)."""
+    route = case.route if case.route in PROOFING_METHODS else "passport"
+    return (levels or DEFAULT_LEVELS).get(route, IDENTITY_LEVEL), PROOFING_METHODS[route]
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,8 @@ def _email_owner(session: Session, email: str) -> Account | None:
     return session.scalars(select(Account).where(func.lower(Account.email) == email.lower())).first()
 
 
-def ensure_account(session: Session, case: EnrollmentCase, registry: CitizenRegistry) -> Account:
+def ensure_account(session: Session, case: EnrollmentCase, registry: CitizenRegistry, *,
+                   levels: dict[str, str] | None = None) -> Account:
     """The account this activation binds authenticators to (created for an
     enrollment on first call). Raises ActivationError, RegistryUnavailable."""
     if case.status != APPROVED:
@@ -97,8 +108,9 @@ def ensure_account(session: Session, case: EnrollmentCase, registry: CitizenRegi
     if person is None:
         person = person_from_record(rec, residency="non_resident")
     person.residency = "non_resident"
+    level, method = proofing_of(case, levels)
     account = Account(person=person, email=case.email, email_verified=True, phone=case.phone, phone_verified=False,
-                      identity_level=IDENTITY_LEVEL, proofing_method=PROOFING_METHOD, locale=case.locale)
+                      identity_level=level, proofing_method=method, locale=case.locale)
     session.add_all([person, account])
     session.flush()
     case.account_id = account.id
@@ -114,7 +126,8 @@ def password_problems(case: EnrollmentCase, account: Account, password: str) -> 
 
 def with_password_and_totp(session: Session, case: EnrollmentCase, account: Account, *, passwords: Passwords,
                            fernet, password: str, password_again: str, totp_secret: str,
-                           totp_code: str, sessions: SessionService) -> ActivationResult:
+                           totp_code: str, sessions: SessionService,
+                           levels: dict[str, str] | None = None) -> ActivationResult:
     """Bind a password and an authenticator app (together: level substantial)."""
     errors = password_problems(case, account, password)
     if not errors and password != password_again:
@@ -132,12 +145,12 @@ def with_password_and_totp(session: Session, case: EnrollmentCase, account: Acco
     session.flush()
     app_ids = session.scalars(select(Authenticator.id).where(Authenticator.account_id == account.id,
                                                              Authenticator.kind == "totp")).all()
-    finish(session, case, account, sessions, method="password_totp", keep=(stored.id, *app_ids))
+    finish(session, case, account, sessions, method="password_totp", keep=(stored.id, *app_ids), levels=levels)
     return ActivationResult(True, account_id=account.id)
 
 
 def finish(session: Session, case: EnrollmentCase, account: Account, sessions: SessionService, *, method: str,
-           keep: tuple[str, ...] = ()) -> None:
+           keep: tuple[str, ...] = (), levels: dict[str, str] | None = None) -> None:
     """Close the case once its first authenticator is bound. For a recovery,
     every other authenticator is removed and every login session ended."""
     recovery = case.purpose != ENROLL
@@ -147,8 +160,7 @@ def finish(session: Session, case: EnrollmentCase, account: Account, sessions: S
         owner = _email_owner(session, case.email)
         if owner is None or owner.id == account.id:
             account.email, account.email_verified = case.email, True
-        account.identity_level = IDENTITY_LEVEL
-        account.proofing_method = PROOFING_METHOD
+        account.identity_level, account.proofing_method = proofing_of(case, levels)
         record(session, "account.recovered", actor=account.id, subject=account.id, case=case.id,
                authenticators_removed=removed, sessions_ended=ended)
     case.status = ACTIVATED

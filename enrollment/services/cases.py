@@ -19,7 +19,7 @@ from idp.audit.log import record
 from idp.db import utcnow
 
 from enrollment import steps
-from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RECOVERY, EnrollmentCase
+from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RECOVERY, ROUTES, EnrollmentCase
 # The status transitions live in lifecycle.py; these names stay importable from here.
 from enrollment.services.lifecycle import (  # noqa: F401
     delete_biometrics,
@@ -30,7 +30,6 @@ from enrollment.services.lifecycle import (  # noqa: F401
 )
 
 PURPOSES = (ENROLL, RECOVERY)
-ROUTES = ("passport", "consular")
 
 
 def key_hash(key: str) -> str:
@@ -83,7 +82,7 @@ def rebind_browser(session: Session, case: EnrollmentCase, how: str) -> str:
 def clear_after(session: Session, case: EnrollmentCase, step: str) -> None:
     """Clear every step after `step` (a new submit of `step` invalidates them)."""
     had_pinfl = case.pinfl is not None
-    for name in steps.fields_to_clear(step):
+    for name in steps.fields_to_clear(step, case.route):
         setattr(case, name, None)
     if had_pinfl and case.pinfl is None:
         release_claim(session, case)

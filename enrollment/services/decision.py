@@ -12,13 +12,24 @@ from idp.db import utcnow
 
 from enrollment import policy, steps
 from enrollment.errors import StepNotAllowed
-from enrollment.models import ChipEvidence, EnrollmentCase, SelfieEvidence
+from enrollment.models import REGISTER_PHOTO, ChipEvidence, EnrollmentCase, RegisterEvidence, SelfieEvidence
 from enrollment.services import lifecycle
 
 
 def evidence_of(session: Session, case: EnrollmentCase) -> policy.CaseEvidence:
     chip = session.get(ChipEvidence, case.chip_evidence_id) if case.chip_evidence_id else None
     selfie = session.get(SelfieEvidence, case.selfie_evidence_id) if case.selfie_evidence_id else None
+    if case.route == REGISTER_PHOTO:
+        register = session.get(RegisterEvidence, case.register_evidence_id) if case.register_evidence_id else None
+        faces = register.face_match if register else {}
+        return policy.CaseEvidence(
+            purpose=case.purpose, chip_accepted=False, route=REGISTER_PHOTO,
+            register_accepted=bool(register and register.accepted and case.pinfl),
+            register_reasons=tuple(register.reasons) if register else (),
+            register_face=(faces.get("register_photo") or {}).get("decision"),
+            portrait_face=(faces.get("page_portrait") or {}).get("decision"),
+            selfie_outcome=selfie.outcome if selfie else None,
+            selfie_reasons=tuple(selfie.reasons) if selfie else ())
     return policy.CaseEvidence(
         purpose=case.purpose,
         chip_accepted=bool(chip and chip.accepted and case.pinfl),

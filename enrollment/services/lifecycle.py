@@ -7,6 +7,7 @@ never sets `status`, `route` or the decision columns itself:
     in_progress ──decide──▶ awaiting_review ──approve──▶ approved ─▶ activated
          │                        │ └─────reject──────▶ rejected
          │                        └─send_to_consulate─▶ consular
+         ├─choose_route (passport ⇄ register_photo, steps after the document cleared)
          ├─switch_to_consular─▶ consular
          ├─withdraw / expire──▶ withdrawn / expired
          └─decide (policy)─────▶ approved / rejected
@@ -28,7 +29,7 @@ from idp.audit.log import record
 from idp.db import utcnow
 from idp.people.models import Account, Person
 
-from enrollment import policy
+from enrollment import policy, steps
 from enrollment.errors import StepNotAllowed
 from enrollment.models import (
     APPROVED,
@@ -36,6 +37,8 @@ from enrollment.models import (
     CONSULAR,
     EXPIRED,
     IN_PROGRESS,
+    PASSPORT,
+    REGISTER_PHOTO,
     REJECTED,
     WITHDRAWN,
     BiometricRecord,
@@ -89,6 +92,24 @@ def withdraw(session: Session, case: EnrollmentCase) -> None:
     release_claim(session, case)
     deleted = delete_biometrics(session, case)
     record(session, "enrollment.case.withdrawn", subject=case.id, biometric_records_deleted=deleted)
+
+
+REMOTE_ROUTES = (PASSPORT, REGISTER_PHOTO)
+
+
+def choose_route(session: Session, case: EnrollmentCase, route: str) -> None:
+    """The citizen takes the other remote route (no chip reader after all, or
+    a reader found): the steps after the document are cleared on both
+    routes, so no evidence of one route counts on the other."""
+    if case.status != IN_PROGRESS or route not in REMOTE_ROUTES:
+        raise StepNotAllowed("route")
+    if route == case.route:
+        return
+    for name in set(steps.fields_to_clear("document", case.route)) | set(steps.fields_to_clear("document", route)):
+        setattr(case, name, None)
+    before, case.route, case.updated_at = case.route, route, utcnow()
+    release_claim(session, case)
+    record(session, "enrollment.case.route_changed", subject=case.id, route=route, previous=before)
 
 
 def switch_to_consular(session: Session, case: EnrollmentCase, reason: str) -> None:

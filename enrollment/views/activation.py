@@ -23,7 +23,8 @@ from enrollment.messages import message
 from enrollment.models import APPROVED, RECOVERY, EnrollmentCase
 from enrollment.services import activation, cases
 from enrollment.views import passkey_activation, revocation
-from enrollment.views.common import bp, client_address, db_session, flow, limit, page, require_case, save_flow, where_to
+from enrollment.views.common import (bp, client_address, db_session, flow, limit, page, require_case, save_flow,
+                                     svc, where_to)
 from enrollment.views.pages import deliver_code
 
 RESUME_PURPOSE = "enroll-resume"
@@ -67,13 +68,14 @@ def activate_app():
         limit("post_case", case.id)
         idp = services()
         try:
-            account = activation.ensure_account(db_session(), case, idp.registry)
+            account = activation.ensure_account(db_session(), case, idp.registry, levels=svc().config.levels)
             if case.purpose == RECOVERY:
                 revocation.end_everything(idp, account.id)
             result = activation.with_password_and_totp(
                 db_session(), case, account, passwords=idp.passwords, fernet=idp.keys.fernet,
                 password=form.password.data, password_again=form.password_again.data,
-                totp_secret=state.totp_secret, totp_code=form.code.data, sessions=idp.sessions)
+                totp_secret=state.totp_secret, totp_code=form.code.data, sessions=idp.sessions,
+                levels=svc().config.levels)
         except EnrollmentError as exc:
             errors.append(message(exc.code))
         except RegistryUnavailable:

@@ -16,6 +16,7 @@ from idp.app import services
 from idp.links import external_url
 
 from enrollment import steps
+from enrollment.device import is_phone
 from enrollment.errors import EnrollmentError
 from enrollment.messages import ACTIONS, message, selfie_message
 from enrollment.models import ChipEvidence, EnrollmentCase
@@ -23,6 +24,7 @@ from enrollment.services import reader, selfie
 from enrollment.services.chip import FINAL_REASONS
 from enrollment.services.document import yymmdd
 from enrollment.views.common import bp, current_case, db_session, limit, page, require_case, svc, where_to
+from enrollment.views.routes import compare_after_selfie
 
 MAX_FRAMES_ACCEPTED = 60  # the library refuses more than its max_frames with a reason; this bounds the work
 
@@ -61,9 +63,11 @@ def chip():
         db_session().commit()
         endpoint = external_url("enrollment_reader.chip_upload", case_id=case.id)
         link = "oneid-reader:chip?" + urlencode({"endpoint": endpoint, "token": token})
+        phone = is_phone(request.headers.get("User-Agent"))
         handover = {
-            "endpoint": endpoint, "token": token, "link": link,
-            "qr": segno.make(link, error="m").svg_data_uri(scale=3, border=2),
+            "endpoint": endpoint, "token": token, "link": link, "phone": phone,
+            # a QR code is for a reader on another device: never on a page that is itself on a phone
+            "qr": None if phone else segno.make(link, error="m").svg_data_uri(scale=3, border=2),
             "command": (f"idp-reader --mrz-key {case.document_number} {yymmdd(case.birth_date)} "
                         f"{yymmdd(case.expiry_date)} --upload {endpoint} --token {token}"),
             "simulate": (f"idp-reader --simulate PASSPORT.json --upload {endpoint} --token {token}"
@@ -148,6 +152,8 @@ def selfie_frames():
         outcome = selfie.verify_selfie(
             db_session(), case, svc().liveness, svc().cipher, challenge_id=str(body.get("challenge_id", ""))[:64],
             nonce=str(body.get("nonce", ""))[:64], frames=_frames(body), max_attempts=svc().config.selfie_attempts)
+        if outcome.done:
+            compare_after_selfie(case)  # the register-photo route: the selfie against the register's photo
     except EnrollmentError as exc:
         db_session().rollback()
         return _fail(exc.code, exc.http_status, next=where_to(current_case()))

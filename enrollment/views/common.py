@@ -18,8 +18,9 @@ bp = Blueprint("enrollment", __name__, url_prefix="/enroll")
 reader_bp = Blueprint("enrollment_reader", __name__, url_prefix="/enroll/api")
 
 STEP_ENDPOINTS = {"start": "enrollment.start", "contact": "enrollment.contact", "document": "enrollment.document",
-                  "chip": "enrollment.chip", "selfie": "enrollment.selfie", "submit": "enrollment.review"}
-JOURNEY_STEPS = ("contact", "document", "chip", "selfie", "submit")
+                  "chip": "enrollment.chip", "register": "enrollment.register_check", "selfie": "enrollment.selfie",
+                  "submit": "enrollment.review"}
+JOURNEY_STEPS = ("contact", "document", "chip", "register", "selfie", "submit")
 
 
 def svc() -> EnrollmentServices:

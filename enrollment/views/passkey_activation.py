@@ -19,7 +19,7 @@ from enrollment.messages import message
 from enrollment.models import RECOVERY
 from enrollment.services import activation
 from enrollment.views import revocation
-from enrollment.views.common import bp, db_session, flow, limit
+from enrollment.views.common import bp, db_session, flow, limit, svc
 
 
 def available() -> bool:
@@ -51,7 +51,7 @@ def passkey_options():
     case, idp, ceremonies, rp = _context()
     limit("post_case", case.id)
     try:
-        account = activation.ensure_account(db_session(), case, idp.registry)
+        account = activation.ensure_account(db_session(), case, idp.registry, levels=svc().config.levels)
         db_session().commit()  # before the ceremony's own write to the state store
         options = registration_options(db_session(), ceremonies, rp, account, binding=flow().binding,
                                        label=_label(), require_user_verification=True)
@@ -75,7 +75,7 @@ def passkey_verify():
     body = request.get_json(silent=True) if request.is_json else None
     body = body if isinstance(body, dict) else {}
     try:
-        account = activation.ensure_account(db_session(), case, idp.registry)
+        account = activation.ensure_account(db_session(), case, idp.registry, levels=svc().config.levels)
     except EnrollmentError as exc:
         return _fail(exc.code, exc.http_status)
     result = register(db_session(), ceremonies, rp, account_id=account.id, handle=body.get("ceremony"),
@@ -85,7 +85,8 @@ def passkey_verify():
         return _fail(result.error or "passkey_failed", 400, message("passkey_failed"))
     if case.purpose == RECOVERY:
         revocation.end_everything(idp, account.id)
-    activation.finish(db_session(), case, account, idp.sessions, method="passkey", keep=(result.passkey_id,))
+    activation.finish(db_session(), case, account, idp.sessions, method="passkey", keep=(result.passkey_id,),
+                      levels=svc().config.levels)
     g.pop("idp_login", None)
     done = registry().make("return", local_path(url_for("enrollment.done")))
     out = as_json(finish(account.id, VERIFIED_EVENT, done))
