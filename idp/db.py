@@ -62,7 +62,13 @@ def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
     else:
+        # a connection lost in a database restart is replaced, not used; a database
+        # that is away fails a request within seconds (a 503), never hangs it
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_timeout", 10)
+        kwargs.setdefault("pool_recycle", 1800)
+        if url.startswith("postgresql"):
+            kwargs.setdefault("connect_args", {"connect_timeout": 5})
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")

@@ -99,6 +99,8 @@ def serve(bind, workers, threads):
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 
+    _metrics_directory()
+
     class Server(BaseApplication):
         def load_config(self):
             for key, value in {"bind": bind, "workers": workers, "threads": threads,
@@ -107,7 +109,10 @@ def serve(bind, workers, threads):
                                "logger_class": "idp.accesslog.GunicornLogger",
                                "access_log_format": accesslog.FORMAT,
                                # no shared ~/.gunicorn control socket between instances on one host
-                               "control_socket_disable": True}.items():
+                               "control_socket_disable": True,
+                               # SIGTERM: stop accepting, finish what is in flight, then exit
+                               "graceful_timeout": 20, "timeout": 60,
+                               "child_exit": _metrics_child_exit}.items():
                 self.cfg.set(key, value)
 
         def load(self):
@@ -116,3 +121,20 @@ def serve(bind, workers, threads):
             return app
 
     Server().run()
+
+
+def _metrics_directory() -> None:
+    """Workers write their metrics to files that /metrics sums
+    (prometheus_client's multiprocess mode): a fresh directory per start,
+    set before any worker imports prometheus_client."""
+    import os
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="idp-metrics-")
+
+
+def _metrics_child_exit(_server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -96,7 +96,9 @@ class RedisStateStore(RedisCounters):
     def __init__(self, url: str, prefix: str = "idp:"):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        # bounded waits: a Redis that is away gives a clean 503, not a hung worker
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2,
+                                           health_check_interval=30, retry_on_timeout=True)
         self.prefix = prefix
 
     def put(self, key: str, value: dict, ttl: int) -> None:
