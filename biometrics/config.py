@@ -15,9 +15,10 @@ from typing import Any, Mapping
 
 from .errors import ConfigurationError
 
-__all__ = ["ACTION_NAMES", "BiometricsSettings", "ImageLimits"]
+__all__ = ["ACTION_NAMES", "TURN_NAMES", "BiometricsSettings", "ImageLimits"]
 
 ACTION_NAMES = ("blink", "turn_left", "turn_right", "smile", "open_mouth")
+TURN_NAMES = ("turn_left", "turn_right")
 DETECTORS = ("hog", "cnn")
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "JPEG2000")
 
@@ -71,7 +72,8 @@ class BiometricsSettings:
     match_threshold: float = 0.50
     review_threshold: float = 0.60
     consistency_threshold: float = 0.55
-    identity_sample_frames: int = 4
+    consistency_per_degree: float = 0.006  # allowance per degree of yaw between two frames
+    identity_sample_frames: int = 3
     identity_extra_frames: int = 2
 
     # --- liveness: challenge and frames ---------------------------------------
@@ -83,7 +85,12 @@ class BiometricsSettings:
     challenge_lifetime_s: float = 120.0
     action_window_s: float = 6.0
     min_frames: int = 10
-    max_frames: int = 30
+    # The capture page sends `frame_rate` frames a second, `blink_frame_rate`
+    # while a blink is asked (a blink stays under the closed threshold for
+    # 100-400 ms). Three actions with a blink: about 52 frames.
+    max_frames: int = 60
+    frame_rate: float = 6.0
+    blink_frame_rate: float = 12.0
     min_frame_rate: float = 2.0
     max_frame_rate: float = 60.0
     max_frame_gap_s: float = 1.5
@@ -101,6 +108,11 @@ class BiometricsSettings:
     min_parallax: float = 0.08
     planar_correlation: float = 0.97
     parallax_min_yaw_deg: float = 12.0
+    # A blink or smile must not come with the shape change of a tilting
+    # plane (action_geometry.py): relative change of the rigid landmarks.
+    action_shape_change: float = 0.12
+    # Passive cue: periodic texture (moire) on the face region (texture.py).
+    screen_moire_score: float = 60.0
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -203,6 +215,7 @@ def _validate(s: BiometricsSettings) -> None:
     _require(s.match_threshold <= s.review_threshold <= 0.8,
              "review_threshold must be in [match_threshold, 0.8]")
     _require(0.0 < s.consistency_threshold <= 0.7, "consistency_threshold must be in (0, 0.7]")
+    _require(0.0 <= s.consistency_per_degree <= 0.02, "consistency_per_degree must be in [0, 0.02]")
     _require(s.identity_sample_frames >= 2, "identity_sample_frames must be at least 2")
     _require(s.identity_extra_frames >= 0, "identity_extra_frames must not be negative")
     _require(bool(s.liveness_engine), "liveness_engine must be named")
@@ -213,11 +226,16 @@ def _validate(s: BiometricsSettings) -> None:
     _require(not unknown, f"unknown actions {sorted(unknown)}; known: {ACTION_NAMES}")
     _require(1 <= s.min_actions <= s.max_actions <= len(s.actions),
              "need 1 <= min_actions <= max_actions <= number of actions")
+    # Every challenge includes a head turn: the only action a flat picture
+    # cannot imitate without showing its flatness (planarity.py).
+    _require(bool(set(s.actions) & set(TURN_NAMES)), f"actions must include a head turn {TURN_NAMES}")
     _require(s.challenge_lifetime_s >= 10.0, "challenge_lifetime_s must be at least 10 s")
     _require(s.action_window_s >= 1.0, "action_window_s must be at least 1 s")
     _require(s.min_frames >= 4, "min_frames must be at least 4")
     _require(s.min_frames <= s.max_frames <= 300, "need min_frames <= max_frames <= 300")
     _require(0.0 < s.min_frame_rate < s.max_frame_rate <= 240.0, "frame-rate bounds must satisfy 0 < min < max <= 240")
+    _require(s.min_frame_rate <= s.frame_rate <= s.blink_frame_rate <= s.max_frame_rate,
+             "need min_frame_rate <= frame_rate <= blink_frame_rate <= max_frame_rate")
     _require(s.max_frame_gap_s > 0.0, "max_frame_gap_s must be positive")
     _require(0.0 <= s.max_faceless_fraction < 0.5, "max_faceless_fraction must be in [0, 0.5)")
     _require(0.0 <= s.max_duplicate_fraction < 0.5, "max_duplicate_fraction must be in [0, 0.5)")
@@ -230,4 +248,6 @@ def _validate(s: BiometricsSettings) -> None:
     _require(s.min_parallax >= 0.0, "min_parallax must not be negative")
     _require(0.5 < s.planar_correlation <= 1.0, "planar_correlation must be in (0.5, 1]")
     _require(0.0 < s.parallax_min_yaw_deg <= s.turn_yaw_deg, "parallax_min_yaw_deg must be in (0, turn_yaw_deg]")
+    _require(0.0 < s.action_shape_change < 1.0, "action_shape_change must be in (0, 1)")
+    _require(s.screen_moire_score > 1.0, "screen_moire_score must exceed 1")
     _require(isinstance(s.fingerprint_key, bytes), "fingerprint_key must be bytes")

@@ -111,6 +111,8 @@ _REASON_HINTS: dict[str, str] = {
     "action_too_late": "follow_prompts_promptly",
     "unexpected_action": "only_asked_action",
     "planar_motion": "no_photo_or_screen",
+    "planar_action": "no_photo_or_screen",
+    "screen_moire": "no_photo_or_screen",
     "liveness_failed": "restart_check",
     # Operator-side problems (never the person's fault)
     "liveness_unavailable": "try_again_later",

@@ -1,7 +1,8 @@
 """Liveness challenges and where they are kept until used.
 
-A challenge is a random sequence of two or three actions, a nonce and a
-deadline. It is stored when created and *taken* (read and removed in one
+A challenge is a random sequence of two or three actions, always with a
+head turn among them (the one action a flat picture cannot imitate without
+showing that it is flat), a nonce and a deadline. It is stored when created and *taken* (read and removed in one
 atomic step) when frames are submitted, so it can be used at most once,
 whatever the outcome.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from ..config import BiometricsSettings
-from .actions import Action
+from .actions import TURNS, Action
 
 __all__ = ["Challenge", "ChallengeStore", "InMemoryChallengeStore", "new_challenge"]
 
@@ -44,6 +45,8 @@ class Challenge:
             "min_frames": settings.min_frames,
             "max_frames": settings.max_frames,
             "min_frame_rate": settings.min_frame_rate,
+            "frame_rate": settings.frame_rate,
+            "blink_frame_rate": settings.blink_frame_rate,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,7 +83,12 @@ def new_challenge(
 ) -> Challenge:
     rng = rng or secrets.SystemRandom()
     count = rng.randint(settings.min_actions, settings.max_actions)
-    actions = tuple(Action(a) for a in rng.sample(list(settings.actions), count))
+    turns = [a for a in settings.actions if Action(a) in TURNS]  # the settings require at least one
+    turn = rng.choice(turns)
+    others = rng.sample([a for a in settings.actions if a != turn], count - 1)
+    chosen = [turn, *others]
+    rng.shuffle(chosen)
+    actions = tuple(Action(a) for a in chosen)
     return Challenge(
         id=secrets.token_urlsafe(18),
         nonce=secrets.token_urlsafe(18),

@@ -16,6 +16,7 @@ from ..config import BiometricsSettings
 from ..errors import ReferencePortraitError
 from ..faces import FaceAnalysis, FaceAnalyzer
 from ..match import MatchResult
+from .action_geometry import check_action_geometry
 from .analysis import FrameAnalysis, FrameAnalyzer
 from .challenge import Challenge
 from .checks import check_frame_quality, check_one_face
@@ -24,6 +25,7 @@ from .identity import check_identity, match_reference
 from .planarity import check_planarity
 from .results import CheckResult
 from .state_machine import verify_actions
+from .texture import check_screen_texture
 
 __all__ = ["DlibLivenessEngine", "EngineVerdict", "LivenessEngine", "Reference"]
 
@@ -78,6 +80,8 @@ class DlibLivenessEngine:
         ]
         base = actions.baseline
         checks.append(check_planarity(faces, base, s))
+        checks.append(check_action_geometry(faces, actions.events, base, s))
+        checks.append(check_screen_texture(faces, s))
         checks.append(check_frame_quality(faces, base, s))
         identity = check_identity(faces, base.yaw, self.faces.embedder, s)
         checks.append(identity.consistency)

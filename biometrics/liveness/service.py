@@ -40,6 +40,7 @@ from ..errors import (
 from .challenge import Challenge, ChallengeStore, InMemoryChallengeStore, new_challenge
 from .engine import LivenessEngine, Reference
 from .frames import CapturedFrame, check_duplicates, check_timing, decode_frames
+from .minimum import require_minimum
 from .replay import FrameFingerprintStore, InMemoryFingerprintStore
 from .results import CheckResult, LivenessResult
 from .router import build_liveness_engine
@@ -62,6 +63,7 @@ class LivenessService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings or BiometricsSettings()
+        require_minimum(self.settings, environment)
         if challenge_store is None or fingerprint_store is None:
             # Process-local stores forget everything on restart and are not
             # shared between instances: acceptable for tests and the demo only.

@@ -18,14 +18,18 @@ from .engine import EngineVerdict, Reference
 from .frames import DecodedFrame
 from .results import CheckResult
 
-__all__ = ["FixedLivenessEngine", "refuse_in_production"]
+__all__ = ["FixedLivenessEngine", "production", "refuse_in_production"]
 
 OUTCOMES = ("pass", "review", "fail")
 
 
-def refuse_in_production(what: str, environment: str | None = None) -> None:
+def production(environment: str | None = None) -> bool:
     env = environment if environment is not None else os.environ.get("IDP_ENV", "")
-    if env.strip().lower() == "production":
+    return env.strip().lower() == "production"
+
+
+def refuse_in_production(what: str, environment: str | None = None) -> None:
+    if production(environment):
         raise ProductionRefusedError(f"{what} is refused when IDP_ENV=production")
 
 

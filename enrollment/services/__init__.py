@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from biometrics import BiometricsError, BiometricsSettings, LivenessService
+from biometrics.liveness.minimum import require_minimum
 
 from idp.config import ConfigError
 from idp.state.secrets import dev_secret
@@ -29,7 +30,7 @@ class EnrollmentServices:
         self.limiter = RateLimiter(idp.state)
         self._liveness: LivenessService | None = None
         try:  # checked at start-up; the service itself (face models) is built on first use
-            self.biometrics_settings()
+            require_minimum(self.biometrics_settings(), config.environment)
         except BiometricsError as exc:
             raise ConfigError(f"IDP_BIOMETRICS_*: {exc}") from None
 

@@ -48,8 +48,9 @@ def live_frames(rendered_hopper, face_box, settings):
 def test_live_capture_matching_the_chip_portrait_passes(engine, live_frames, hopper_reference):
     verdict = engine.decide(_challenge(), live_frames, reference_portrait=hopper_reference)
     checks = {c.name: c for c in verdict.checks}
-    assert [c.name for c in verdict.checks] == ["one_face", "actions", "planarity", "frame_quality",
-                                                "identity_consistency", "face_match"]
+    assert [c.name for c in verdict.checks] == ["one_face", "actions", "planarity", "action_geometry",
+                                                "screen_texture", "frame_quality", "identity_consistency",
+                                                "face_match"]
     assert all(c.passed for c in verdict.checks), [c for c in verdict.checks if not c.passed]
     assert checks["actions"].details["detected"] == list(ASKED)
     assert checks["planarity"].details["applicable"] is True

@@ -74,24 +74,47 @@
     return { t: Math.round((performance.now() - t0) * 10) / 10, image: canvas.toDataURL("image/jpeg", 0.85) };
   }
 
-  // Prompts on a timeline; frames evenly spread over it, within the bounds.
+  // Which camera frame is on screen: counted by requestVideoFrameCallback
+  // where the browser has it, so that no camera frame is sent twice.
+  var presented = 0;
+  function countFrames() {
+    if (!video.requestVideoFrameCallback) { presented = -1; return; }
+    video.requestVideoFrameCallback(function (now, meta) {
+      presented = meta.presentedFrames || presented + 1;
+      countFrames();
+    });
+  }
+
+  // Prompts on a timeline; frames at `frame_rate` a second, densely
+  // (`blink_frame_rate`) while a blink is asked: a blink lasts 0.1-0.4 s.
+  // docs/biometrics-liveness.md, "Frame budget".
   function capture(challenge) {
     var actions = challenge.actions;
     var duration = BASELINE_S + actions.length * PER_ACTION_S + TAIL_S;
-    var count = Math.min(challenge.max_frames, Math.max(challenge.min_frames, Math.floor(duration * 8)));
-    var interval = (duration * 1000) / (count - 1);
+    var rate = challenge.frame_rate || 6, dense = challenge.blink_frame_rate || rate;
     var canvas = document.createElement("canvas");
     var frames = [];
+    var sent = -2;
+    function slot(elapsed) {
+      return elapsed < BASELINE_S ? -1 : Math.floor((elapsed - BASELINE_S) / PER_ACTION_S);
+    }
     return new Promise(function (resolve) {
-      var t0 = performance.now();
+      var t0 = performance.now(), due = 0;
       function tick() {
         var elapsed = (performance.now() - t0) / 1000;
-        var index = Math.floor((elapsed - BASELINE_S) / PER_ACTION_S);
+        var index = slot(elapsed);
         prompt.textContent = elapsed < BASELINE_S ? text("look")
           : (index < actions.length ? (prompts[actions[index]] || actions[index]) : text("hold"));
-        frames.push(grab(canvas, t0));
-        if (frames.length >= count) { resolve(frames); return; }
-        window.setTimeout(tick, Math.max(0, t0 + frames.length * interval - performance.now()));
+        if (elapsed >= due) {
+          if (presented < 0 || presented !== sent || elapsed >= due + 0.05) {
+            sent = presented;
+            frames.push(grab(canvas, t0));
+            var blinking = index >= 0 && index < actions.length && actions[index] === "blink";
+            due = elapsed + 1 / (blinking ? dense : rate);
+          }
+        }
+        if (elapsed >= duration || frames.length >= challenge.max_frames) { resolve(frames); return; }
+        window.setTimeout(tick, 10);
       }
       tick();
     });
@@ -102,6 +125,7 @@
     showErrors([]);
     show(statusNode, "");
     camera().then(ready).then(function () {
+      if (!presented) { countFrames(); }
       return post(root.getAttribute("data-challenge-url"));
     }).then(function (answer) {
       if (!answer.ok) { throw answer; }
