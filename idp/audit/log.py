@@ -33,6 +33,8 @@ BATCH = 50_000
 # sign(session, payload) -> (kid, JWS compact); key_for(kid) -> a joserfc public key or None
 Signer = Callable[[Session, bytes], tuple[str, str]]
 KeyResolver = Callable[[str], object]
+# Called with each event name as it is written (metrics); must not raise.
+RECORD_HOOKS: list[Callable[[str], None]] = []
 
 
 def record(session: Session, event: str, *, actor: str | None = None, subject: str | None = None, **data) -> AuditEvent:
@@ -40,6 +42,8 @@ def record(session: Session, event: str, *, actor: str | None = None, subject: s
     entry = AuditEvent(at=utcnow(), event=event, actor=actor, subject=subject, data=data)
     session.add(entry)
     session.flush()
+    for hook in RECORD_HOOKS:
+        hook(event)
     return entry
 
 
