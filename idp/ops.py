@@ -167,8 +167,11 @@ def _after(response):
     if started is not None:
         LATENCY.labels(endpoint).observe(time.perf_counter() - started)
     REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
-    if endpoint == "oidc.token":
-        grant = request.form.get("grant_type", "")
+    if endpoint == "oidc.token" and response.status_code != 413:
+        try:
+            grant = request.form.get("grant_type", "")
+        except Exception:  # a body the request could not read (too large, malformed)
+            grant = ""
         GRANTS.labels(grant if grant in KNOWN_GRANTS else "other",
                       "issued" if response.status_code == 200 else "refused").inc()
     return response
