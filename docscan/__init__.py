@@ -1,0 +1,13 @@
+"""Passport data-page scan: from a phone photo to the MRZ fields the
+citizen confirms.
+
+A pure library (no web framework, no database): `scan_page(bytes)` returns a
+`ScanResult` with the parsed `nfc.mrz.MRZ`, a confidence and, when the read
+is refused, reason codes from `docscan.reasons` a person can act on. See
+docs/passport-scan.md.
+"""
+from . import reasons
+from .intake import PageLimits
+from .scan import ScanResult, scan_page, scan_pixels
+
+__all__ = ["PageLimits", "ScanResult", "reasons", "scan_page", "scan_pixels"]
