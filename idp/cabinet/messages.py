@@ -6,7 +6,6 @@ from idp.messages import message as common_message
 MESSAGES = {
     "contact_code_pending": _l("We sent a code to another address a moment ago. Enter that code, or ask for "
                                "a code to this address in %(seconds)d seconds."),
-    "reauth_required": _l("For your safety, confirm it is you again before you change how you log in."),
 }
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from idp.app import services
 from idp.auth import factors as f
-from idp.auth import totp
+from idp.auth import sensitive, totp
 from idp.auth.current import current_login
 from idp.auth.models import Authenticator
 from idp.auth.policy import policy_errors
@@ -15,6 +15,7 @@ from idp.auth.services import password_of
 from idp.audit.log import record
 from idp.cabinet import contact_change
 from idp.cabinet.messages import message
+from idp.cabinet.reauth import require_recent
 from idp.notify.senders import DeliveryError
 from idp.people import contacts
 
@@ -48,6 +49,7 @@ def page():
 def change_password():
     idp = services()
     login = _login()
+    require_recent(login, sensitive.PASSWORD, back=url_for("security.page"))
     account = login.account
     stored = password_of(idp.db.session, account.id)
     new = request.form.get("new_password", "")[:1024]
@@ -69,6 +71,7 @@ def change_password():
 def totp_setup():
     idp = services()
     login = _login()
+    require_recent(login, sensitive.TOTP_ADD, back=url_for("security.totp_setup"))
     if "secret" not in session.get(TOTP_SETUP_KEY, {}):  # kept across reloads until enabled
         session[TOTP_SETUP_KEY] = {"secret": totp.new_secret()}
     secret = session[TOTP_SETUP_KEY]["secret"]
@@ -89,6 +92,7 @@ def totp_setup():
 def totp_remove():
     idp = services()
     login = _login()
+    require_recent(login, sensitive.TOTP_REMOVE, back=url_for("security.page"))
     f.totp_remove(idp.db.session, login.account_id)
     idp.db.session.commit()
     return redirect(url_for("security.page"))
@@ -98,6 +102,7 @@ def totp_remove():
 def recovery_codes():
     idp = services()
     login = _login()
+    require_recent(login, sensitive.RECOVERY_CODES, back=url_for("security.page"))
     codes = f.recovery_generate(idp.db.session, idp.mac_key("recovery-codes"), login.account_id)
     idp.db.session.commit()
     return render_template("cabinet/recovery_codes.html", codes=codes)
@@ -121,6 +126,7 @@ def contact(channel: str):
     login = _login()
     if channel not in contact_change.CHANNELS or (channel == "sms" and idp.sms is None):
         abort(404)
+    require_recent(login, sensitive.EMAIL if channel == "email" else sensitive.PHONE, back=url_for("security.page"))
     if request.form.get("action") == "confirm":
         result = contact_change.confirm(idp.db.session, idp.state, idp.codes, login.account, channel,
                                         request.form.get("code", "")[:12])

@@ -13,8 +13,10 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 from flask_wtf.csrf import CSRFError
 
 from idp.app import services
+from idp.auth import sensitive
 from idp.auth.current import current_login
 from idp.auth.respond import as_json, finish
+from idp.cabinet.reauth import gate as reauth_gate
 from idp.passkeys import credentials
 from idp.passkeys.authentication import authenticate, authentication_options
 from idp.passkeys.ceremonies import Ceremonies, RelyingParty
@@ -152,6 +154,8 @@ def register_options():
     login = current_login()
     if login is None:
         return _fail("login_required", 401)
+    if (refused := reauth_gate(login, sensitive.PASSKEY_ADD, back=url_for("passkeys.manage"))) is not None:
+        return refused
     try:
         options = registration_options(idp.db.session, _ceremonies(), _rp(), login.account,
                                        binding=_browser_binding(), label=_body().get("label"))
@@ -166,10 +170,13 @@ def register_verify():
     login = current_login()
     if login is None:
         return _fail("login_required", 401)
+    if (refused := reauth_gate(login, sensitive.PASSKEY_ADD, back=url_for("passkeys.manage"))) is not None:
+        return refused
     body = _body()
     result = register(idp.db.session, _ceremonies(), _rp(), account_id=login.account_id,
                       handle=body.get("ceremony"), binding=_browser_binding(create=False),
-                      credential=body.get("credential"), label=body.get("label"))
+                      credential=body.get("credential"), label=body.get("label"),
+                      max_level=login.auth_level)  # capped at this session's level
     idp.db.session.commit()
     if not result.success:
         return _fail(result.error, 400)
@@ -201,6 +208,10 @@ def remove(passkey_id: str):
         return redirect(url_for("auth.login"))
     if not RemoveForm().validate_on_submit():
         return _page(login, error="csrf", status=400)
+    target = credentials.owned_or_none(idp.db.session, login.account_id, passkey_id)
+    if target is not None and (refused := reauth_gate(login, sensitive.PASSKEY_REMOVE, target=target,
+                                                      back=url_for("passkeys.manage"))) is not None:
+        return refused
     result = remove_passkey(idp.db.session, login.account_id, passkey_id)
     if not result.success:
         return _page(login, error=result.error, status=STATUS.get(result.error, 400))

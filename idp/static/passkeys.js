@@ -92,6 +92,8 @@
     let data = null;
     try { data = await response.json(); } catch (err) { data = null; }
     if (!response.ok || !data || data.ok !== true) {
+      // A change to the login methods needs a recent login: go and confirm it, then come back.
+      if (data && data.error === "reauth_required" && data.redirect) window.location.assign(data.redirect);
       throw new ServerRefused((data && data.message) || box.dataset.msgFailed);
     }
     return data;

@@ -97,6 +97,7 @@ def test_foreign_phone_verified_by_sms_then_used_as_second_factor(sms_gateway, s
     app = create_app({**settings_overrides, "sms_gateway_url": url})
     browser = Browser(app.test_client(), app.extensions["idp"])
     browser.password_login()
+    browser.step_up_with_email_code()
     bad = browser.form("/cabinet/security/contact/sms?lang=en", {"value": "12345"}, page="/cabinet/security/")
     assert bad.status_code == 400 and "not a valid phone number" in bad.get_data(as_text=True)
     browser.form("/cabinet/security/contact/sms", {"value": "+7 912 345-67-89"}, page="/cabinet/security/")

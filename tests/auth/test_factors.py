@@ -101,6 +101,7 @@ def test_code_used_once_and_resend_cooldown(browser, app):
 
 def test_recovery_codes_work_once(browser, app):
     browser.password_login()
+    browser.step_up_with_email_code()
     page = browser.form("/cabinet/security/recovery-codes", {}, page="/cabinet/security/")
     import re
 

@@ -106,6 +106,23 @@ def registered(browser, phone):
     return browser
 
 
+def lift_cap(idp):
+    """Make every passkey as if created at activation after identity proofing: its
+    natural level, not the level of the cabinet session that added it
+    (test_passkey_enrollment_level.py covers the cap)."""
+    from idp.auth.models import Authenticator
+
+    with idp.db.transaction() as s:
+        s.execute(update(Authenticator).where(Authenticator.kind == "passkey").values(max_level=None))
+
+
+@pytest.fixture
+def made_at_activation(registered, idp):
+    """`registered`, with a passkey at its natural level (high with user verification)."""
+    lift_cap(idp)
+    return registered
+
+
 @pytest.fixture
 def audit(idp):
     """audit() -> [(event, data)] in order."""

@@ -117,7 +117,8 @@ def test_register_a_passkey_then_log_in_with_the_button_and_no_user_name(browser
     page.screenshot(path=screenshots / "passkeys-login.png", full_page=True)
     page.click("#passkey-login-button")
     page.wait_for_url(idp_url + "/")
-    assert "Aziz" in page.inner_text("h1") and level_shown(page) == "high"
+    # Added from a password-only session, the passkey gives no more than that session had.
+    assert "Aziz" in page.inner_text("h1") and level_shown(page) == "low"
     [after] = stored_credentials(cdp, authenticator)
     assert after["signCount"] > credential["signCount"]
 
@@ -131,8 +132,8 @@ def test_autofill_offers_the_passkey_in_the_identifier_field(browser, idp_url, s
     page, cdp, authenticator = browser
     credential = add_passkey_then_log_out(page, cdp, authenticator, idp_url, "Autofill phone", screenshots)
     # Logged out, the browser lands on the login page and is logged in again
-    # with no click and no typing; only a passkey gives level high.
-    expect(level_locator(page)).to_have_text("high")
-    assert page.url == idp_url + "/" and "Aziz" in page.inner_text("h1")
+    # with no click and no typing (at the level of the session that added the passkey).
+    expect(page.locator("h1")).to_contain_text("Aziz")
+    assert page.url == idp_url + "/" and level_shown(page) == "low"
     [after] = stored_credentials(cdp, authenticator)
     assert after["signCount"] > credential["signCount"]

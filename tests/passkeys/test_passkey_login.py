@@ -34,7 +34,7 @@ def test_options_for_a_discoverable_login_name_no_credentials(browser):
     assert options["userVerification"] == "preferred" and len(options["challenge"]) >= 43
 
 
-def test_passkey_login_without_a_user_name(registered, new_browser, phone, idp, passkey_rows, audit):
+def test_passkey_login_without_a_user_name(made_at_activation, new_browser, phone, idp, passkey_rows, audit):
     browser = new_browser()
     response = browser.log_in_with_passkey(phone)
     assert response.status_code == 200 and response.get_json() == {"ok": True, "redirect": "/"}
@@ -47,7 +47,7 @@ def test_passkey_login_without_a_user_name(registered, new_browser, phone, idp, 
     assert ("login.passkey.succeeded", {"passkey": row.id, "purpose": "login", "user_verified": True}) in audit()
 
 
-def test_without_user_verification_a_passkey_login_is_only_substantial(registered, new_browser, phone, idp):
+def test_without_user_verification_a_passkey_login_is_only_substantial(made_at_activation, new_browser, phone, idp):
     response = new_browser().log_in_with_passkey(phone, uv=False)
     assert response.status_code == 200
     login = login_session(idp)

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from conftest import PASSWORD, PINFL, Browser
+from conftest import PASSWORD, PINFL, Browser, lift_cap
 from oidc_helpers import RP
 
 HIGH = "http://eidas.europa.eu/LoA/high"
@@ -25,11 +25,12 @@ def proofed_in_person(idp, demo):
 
 
 @pytest.fixture
-def with_passkey(app, demo, phone, proofed_in_person):
-    """Earlier, in another browser, Aziz added a passkey in his cabinet."""
+def with_passkey(app, idp, demo, phone, proofed_in_person):
+    """Earlier, when his identity was proofed, Aziz made a passkey (its natural level)."""
     earlier = Browser(app.test_client())
     earlier.log_in_with_password()
     assert earlier.register(phone, "My phone").status_code == 200
+    lift_cap(idp)
 
 
 def password_login_sent_to_step_up(rp, browser):

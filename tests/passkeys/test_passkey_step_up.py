@@ -20,7 +20,8 @@ def test_step_up_options_list_only_this_accounts_passkeys_and_require_verificati
     assert options["userVerification"] == "required"
 
 
-def test_a_passkey_steps_up_the_same_session(registered, phone, idp, audit):
+def test_a_passkey_steps_up_the_same_session(made_at_activation, phone, idp, audit):
+    registered = made_at_activation
     [before] = sessions(idp)
     assert before.auth_level == "low" and before.amr == ["pwd"]
     response = registered.step_up(phone)
