@@ -13,7 +13,11 @@ one ended:
 * turn left / right: yaw moves at least `turn_yaw_deg` from the baseline in
   the asked direction;
 * smile: mouth width grows to `smile_width_ratio` x baseline;
-* open mouth: the mouth aspect ratio reaches `open_mouth_mar`.
+* open mouth: the mouth aspect ratio reaches `open_mouth_mar`;
+
+smiles and open mouths count only on frames whose yaw is within
+`parallax_min_yaw_deg` of the baseline (mouth width is measured over the
+eye distance, which shrinks as the head turns).
 
 Each action must end within the challenge's action window after the
 previous one ended (the first: after the first frame). An action found only
@@ -116,16 +120,20 @@ def _find(action: Action, frames: Sequence[FrameAnalysis], start: int, base: Bas
                 peak = max(sign * (v.yaw - base.yaw) for v in values[j:])
                 return ActionEvent(action, first, j, frames[j].timestamp_s, peak / s.turn_yaw_deg)
         return None
+    # Mouth width is measured over the eye distance, which shrinks as the
+    # head turns: a smile or an open mouth counts only on frames facing the
+    # camera as at the baseline.
+    facing = [abs(v.yaw - base.yaw) < s.parallax_min_yaw_deg for v in values]
     if action is Action.SMILE:
         target = base.mouth_width * s.smile_width_ratio
         for j in range(start, len(values)):
-            if values[j].mouth_width >= target:
+            if facing[j] and values[j].mouth_width >= target:
                 return ActionEvent(action, j, j, frames[j].timestamp_s, values[j].mouth_width / target)
         return None
     if action is Action.OPEN_MOUTH:
         target = max(s.open_mouth_mar, base.mar + 0.15)
         for j in range(start, len(values)):
-            if values[j].mar >= target:
+            if facing[j] and values[j].mar >= target:
                 return ActionEvent(action, j, j, frames[j].timestamp_s, values[j].mar / target)
         return None
     raise ValueError(f"unknown action {action!r}")

@@ -112,3 +112,14 @@ def test_left_means_the_persons_own_left(synthetic_face, settings):
 def test_slow_frame_rate_still_catches_a_single_closed_eye_frame(synthetic_face, settings):
     poses = [NEUTRAL] * 3 + [Pose(eyes_closed=0.8)] + [NEUTRAL] * 3
     assert _verify(synthetic_face, settings, poses, ["blink"], fps=3.0).passed
+
+
+def test_a_smile_counts_only_facing_the_camera(synthetic_face, settings):
+    # Mouth width is measured over the eye distance, which shrinks as the
+    # head turns: a wide mouth seen only on turned frames is not the smile.
+    turned_smile = Pose(yaw=25.0, smile=1.0)
+    poses = [NEUTRAL] * 5 + [Pose(yaw=12.0), turned_smile, turned_smile, Pose(yaw=12.0)] + [NEUTRAL] * 6
+    outcome = _verify(synthetic_face, settings, poses, ["turn_left", "smile"])
+    assert not outcome.passed and outcome.reason == "smile_not_detected"
+    facing = poses[:9] + [Pose(smile=1.0)] * 2 + [NEUTRAL] * 4
+    assert _verify(synthetic_face, settings, facing, ["turn_left", "smile"]).passed
