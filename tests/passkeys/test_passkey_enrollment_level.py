@@ -140,3 +140,20 @@ def test_adding_a_passkey_needs_a_recent_login(browser, idp, passkey_rows):
     browser.log_in_with_password()  # the password again: recent, and the passkey follows
     assert browser.register(SoftAuthenticator(), "Phone").status_code == 200
     assert [row.max_level for row in passkey_rows()] == ["low"]
+
+
+def test_removing_a_passkey_needs_a_recent_login_at_the_level_it_gives(made_at_activation, phone, passkey_rows):
+    from conftest import csrf_in
+
+    browser = made_at_activation  # a password session (low) and a passkey that gives high
+    [row] = passkey_rows()
+    token = csrf_in(browser.http.get("/cabinet/passkeys").get_data(as_text=True))
+    refused = browser.http.post(f"/cabinet/passkeys/{row.id}/remove", data={"csrf_token": token})
+    assert refused.status_code == 303
+    assert refused.headers["Location"].startswith("/login?") and "why=reauth" in refused.headers["Location"]
+    assert "level=high" in refused.headers["Location"] and "next=/cabinet/passkeys" in refused.headers["Location"]
+    assert len(passkey_rows()) == 1
+
+    assert browser.step_up(phone).status_code == 200  # now high, and recent
+    done = browser.http.post(f"/cabinet/passkeys/{row.id}/remove", data={"csrf_token": token})
+    assert done.status_code == 302 and passkey_rows() == []
