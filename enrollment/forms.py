@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, BooleanField, DateField, EmailField, HiddenField, PasswordField, RadioField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -50,6 +51,12 @@ class DocumentForm(FlaskForm):
     def has_fields(self) -> bool:
         return all(f.data not in (None, "") for f in (self.number, self.number_digit, self.birth_date,
                                                        self.birth_digit, self.expiry_date, self.expiry_digit))
+
+
+class ScanForm(FlaskForm):
+    """A photo of the passport's data page (camera or gallery)."""
+    photo = FileField(_l("Photo of the page with your portrait"),
+                      validators=[FileRequired(message=_l("Choose or take a photo of the page first."))])
 
 
 class SubmitForm(FlaskForm):

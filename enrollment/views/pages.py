@@ -13,7 +13,7 @@ from enrollment import notify
 from enrollment.countries import country_choices
 from enrollment.errors import EnrollmentError
 from enrollment.flow import EnrollmentFlow
-from enrollment.forms import ActionForm, CodeForm, ContactForm, DocumentForm, StartForm, SubmitForm
+from enrollment.forms import ActionForm, CodeForm, ContactForm, DocumentForm, ScanForm, StartForm, SubmitForm
 from enrollment.messages import message
 from enrollment.models import CONSULAR, IN_PROGRESS, RECOVERY
 from enrollment.services import cases, contact, decision, document
@@ -146,7 +146,8 @@ def document_step():
             cases.touch(case, svc().config.case_lifetime_days)
             db_session().commit()
             return redirect(url_for("enrollment.chip"))
-    return page("enrollment/document.html", case, 400 if error or form.errors else 200, form=form, error=error)
+    return page("enrollment/document.html", case, 400 if error or form.errors else 200, form=form, error=error,
+                scan_form=ScanForm(formdata=None))
 
 
 

@@ -95,3 +95,7 @@ def raise_upload_limit():
         from enrollment.config import MAX_SELFIE_UPLOAD
 
         request.max_content_length = MAX_SELFIE_UPLOAD
+    elif request.endpoint == "enrollment.document_scan":
+        from enrollment.services.scan import MAX_SCAN_UPLOAD
+
+        request.max_content_length = MAX_SCAN_UPLOAD
