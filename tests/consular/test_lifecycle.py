@@ -117,3 +117,38 @@ def test_policy_decision_is_recorded_by_the_lifecycle(idp):
         assert lifecycle.decide(s, case, policy.Decision(policy.REJECT, ("selfie_missing",)), by="policy") is None
         assert case.status == REJECTED and lifecycle.is_overridable(case)
         assert s.get(EnrollmentClaim, case.pinfl) is None
+
+
+def test_the_case_page_of_the_register_photo_route_speaks_in_sentences(app, idp, cases, portal):
+    """The route, the register's photo beside the page portrait and the best
+    frame, and each check and face match as a sentence."""
+    from consular_people import CITIZENS
+
+    from enrollment.models import BiometricRecord, RegisterEvidence
+    from idp.registry.photos import sample_portrait
+
+    case_id = cases(citizen=CITIZENS[0], email="bekzod@example.org", images=True)
+    cipher = app.extensions["enrollment"].cipher
+    with idp.db.transaction() as s:
+        case = s.get(EnrollmentCase, case_id)
+        evidence = RegisterEvidence(case_id=case.id, accepted=True, reasons=[], mrz_source="typed",
+                                    register_match={"found": True, "expiry_date": True, "citizenship": True,
+                                                    "photo": True},
+                                    face_match={"register_photo": {"decision": "review", "distance": 0.55,
+                                                                   "threshold": 0.5, "review_threshold": 0.6}})
+        s.add(evidence)
+        s.flush()
+        s.add(BiometricRecord(case_id=case.id, kind="register_photo", evidence_id=evidence.id,
+                              media_type="image/jpeg",
+                              ciphertext=cipher.seal(case.id, "register_photo", sample_portrait("grace_hopper"))))
+        case.route, case.register_evidence_id, case.register_at = "register_photo", evidence.id, case.chip_at
+        case.chip_at = case.chip_evidence_id = None
+    page = portal("officer").page(f"/consular/officer/MOW/cases/{case_id}?lang=en")
+    assert "no chip was read" in page and 'id="register-photo"' in page and 'id="best-frame"' in page
+    assert "No portrait was taken from a page scan." in page
+    assert "The expiry date is the one the register holds." in page
+    assert "The passport details were typed by the citizen" in page
+    assert "The faces may match: compare them yourself." in page and "distance 0.550" in page
+    assert 'id="chip-report"' not in page
+    ru = portal("officer").page(f"/consular/officer/MOW/cases/{case_id}?lang=ru")
+    assert "Лица, возможно, совпадают" in ru
