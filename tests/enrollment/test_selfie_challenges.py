@@ -2,8 +2,14 @@
 for a new challenge until an easy one comes costs as much as failing."""
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
+from enrollment.services import EnrollmentServices
 from enrollment_doubles import use_engine
 from enrollment_journey import frames
+from idp.config import ConfigError
 
 
 def _challenge(journey):
@@ -43,3 +49,13 @@ def test_an_upload_without_a_valid_challenge_uses_no_extra_attempt(app, journey)
     result = journey.post_json("/enroll/selfie/frames", {"challenge_id": "made-up", "nonce": "x",
                                                          "frames": frames()}).get_json()
     assert result["reasons"] == ["challenge_unknown"] and result["attempts_left"] == 2
+
+
+def test_a_production_start_refuses_liveness_settings_below_the_minimum(app, monkeypatch):
+    enrollment = app.extensions["enrollment"]
+    config = dataclasses.replace(enrollment.config, environment="production", liveness_engine="dlib")
+    monkeypatch.setenv("IDP_BIOMETRICS_MIN_ACTIONS", "1")  # a single action: a blink could be enough
+    with pytest.raises(ConfigError, match="min_actions"):
+        EnrollmentServices(enrollment.idp, config)
+    monkeypatch.delenv("IDP_BIOMETRICS_MIN_ACTIONS")
+    EnrollmentServices(enrollment.idp, config)  # the defaults meet the minimum
