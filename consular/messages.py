@@ -34,6 +34,12 @@ FLAGS = {
     "chip_crl_missing": _l("No current revocation list"),
     "chip_crl_stale": _l("Revocation list out of date"),
     "automatic_rejection": _l("Rejected automatically"),
+    # the register-photo route (no chip)
+    "register_photo_uncertain": _l("Match with the register photo uncertain"),
+    "register_photo_unusable": _l("Register photo could not be compared"),
+    "page_portrait_mismatch": _l("Selfie does not match the page portrait"),
+    "page_portrait_uncertain": _l("Match with the page portrait uncertain"),
+    "liveness_uncertain": _l("Liveness uncertain"),
 }
 
 CASE_STATUS = {
