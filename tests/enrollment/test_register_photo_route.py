@@ -261,3 +261,16 @@ def test_the_register_check_is_not_an_oracle_for_many_documents(app, idp, journe
     response = register_check(journey)
     assert response.status_code == 400 and "You have used every attempt" in response.get_data(as_text=True)
     assert journey.case().register_at is None
+
+
+def test_idp_demo_seeds_a_register_photo_and_says_how_to_try_the_phone_alone_route(idp):
+    from enrollment import demo as enrollment_demo
+
+    with idp.db.transaction() as s:
+        enrollment_demo.seed(s, environment="test")
+    number, birth = enrollment_demo.ABROAD[9], enrollment_demo.ABROAD[7]
+    assert EmbeddedRegistry(idp.db, environment="test").document_photo(number, birth) == sample_portrait(
+        "grace_hopper")
+    text = enrollment_demo.instructions({"fields": [(number, 1), (birth.isoformat(), 2), ("2032-08-08", 3)],
+                                         "passport": "P.json", "name": "Gulnora Nazarova"}, "http://localhost")
+    assert "With a phone alone" in text and "Check my passport" in text
