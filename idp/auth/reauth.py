@@ -18,6 +18,7 @@ from idp.auth.levels import LEVELS, SECOND_FACTORS, rank
 from idp.auth.models import LoginSession
 from idp.auth.services import password_of
 from idp.db import utcnow
+from idp.passkeys.credentials import rows_of
 
 DEFAULT_MAX_AGE = 300
 
@@ -38,7 +39,7 @@ class StepUpMethods:
 
     password: bool  # the password again (low; with a second factor of this login, substantial)
     factors: bool  # a code, the authenticator app or a recovery code (with this login's password)
-    passkey: bool  # a passkey with user verification (high)
+    passkey: bool  # a passkey that reaches the level (high with user verification, unless capped)
     esign: bool  # an e-signature key (high)
 
     @property
@@ -47,8 +48,12 @@ class StepUpMethods:
 
 
 def step_up_methods(session: Session, login: LoginSession, level: str, *, sms_enabled: bool,
-                    esign_enabled: bool, usable_passkey: bool) -> StepUpMethods:
+                    esign_enabled: bool) -> StepUpMethods:
+    from idp.auth.sensitive import passkey_level  # it builds on recent_enough above
+
     account = login.account
+    usable_passkey = any((reach := passkey_level(row)) is not None and rank(reach) >= rank(level)
+                         for row in rows_of(session, account.id))
     amr = set(login.amr or ())
     has_password = password_of(session, account.id) is not None
     has_factor = available(session, account, sms_enabled=sms_enabled)

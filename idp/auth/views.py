@@ -40,11 +40,8 @@ def _step_up_page(session_login, why: str, context: dict):
     factors = available(idp.db.session, session_login.account, sms_enabled=idp.sms is not None)
     methods = None
     if why == "reauth":
-        from idp.passkeys.credentials import count_usable
-
         methods = step_up_methods(idp.db.session, session_login, level, sms_enabled=idp.sms is not None,
-                                  esign_enabled="esign_verifier" in current_app.extensions,
-                                  usable_passkey=count_usable(idp.db.session, session_login.account_id) > 0)
+                                  esign_enabled="esign_verifier" in current_app.extensions)
     return render_template("auth/step_up.html", why=why, login=session_login, factors=factors, methods=methods,
                            level=level, reauth=reauth_message() if why == "reauth" else None,
                            form=PasswordLoginForm(), essential=request.args.get("essential") == "1", **context)

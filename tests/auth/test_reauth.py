@@ -5,13 +5,15 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from idp.auth.models import LoginSession
 from idp.auth.reauth import recent_enough
 from idp.auth.reauth_views import require_recent_login
 from idp.db import utcnow
 from oidc_helpers import csrf_from
+
+from .conftest import PINFL
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -108,3 +110,20 @@ def test_return_path_stays_on_this_site(browser, target):
     assert done.status_code == 302
     location = done.headers["Location"]
     assert "evil" not in location and not location.startswith("javascript")
+
+
+def test_high_offers_only_methods_that_reach_it(sensitive, browser, idp):
+    from idp.auth.models import Authenticator
+    from idp.people.models import Account
+
+    browser.password_login()
+    with idp.db.transaction() as s:
+        account = s.scalars(select(Account).where(Account.person.has(pinfl=PINFL))).one()
+        s.add(Authenticator(account_id=account.id, kind="passkey", label="added in a password session",
+                            credential_id=b"capped-passkey", data={}, max_level="low"))
+    page = browser.http.get("/login?why=reauth&level=high&next=/test/low&lang=en").get_data(as_text=True)
+    assert 'name="password"' not in page and "/login/verify" not in page  # neither reaches high
+    assert "data-passkey=\"step-up\"" not in page  # a passkey capped at low does not either
+    assert "None of your login methods is strong enough for this change." in page
+    low = browser.http.get("/login?why=reauth&level=low&next=/test/low&lang=en").get_data(as_text=True)
+    assert 'name="password"' in low
