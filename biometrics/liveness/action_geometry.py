@@ -17,8 +17,7 @@ jaw):
   length over the eye distance;
 * rectified action: the homography of the rigid landmarks is undone on the
   action frame, and the action measured again. A tilting picture's "blink"
-  or "smile" disappears once its plane is undone; a real one keeps at least
-  half of the change its threshold asks for.
+  or "smile" disappears once its plane is undone; a real one stays.
 
 An action whose frame changed shape by more than `action_shape_change` and
 that disappears once rectified is a picture being tilted: the check fails
@@ -89,13 +88,11 @@ def _peak(event: ActionEvent, frames: Sequence[FrameAnalysis]) -> FrameAnalysis:
 
 
 def _still_there(action: Action, value: float, base: Baseline, s: BiometricsSettings) -> bool:
-    """At least half of the action's threshold change is left once rectified
-    (a tilting picture's action is gone entirely)."""
     if action is Action.BLINK:
-        return value <= base.ear * (1.0 + s.blink_closed_ratio) / 2.0
+        return value <= base.ear * s.blink_closed_ratio
     if action is Action.SMILE:
-        return value >= base.mouth_width * (1.0 + s.smile_width_ratio) / 2.0
-    return value >= (base.mar + max(s.open_mouth_mar, base.mar + 0.15)) / 2.0
+        return value >= base.mouth_width * s.smile_width_ratio
+    return value >= max(s.open_mouth_mar, base.mar + 0.15)
 
 
 def check_action_geometry(frames: Sequence[FrameAnalysis], events: Sequence[ActionEvent], base: Baseline,
