@@ -71,7 +71,7 @@ def show(case_id, as_json):
 
     from idp.audit.models import AuditEvent
 
-    from enrollment.models import EnrollmentCase
+    from enrollment.models import EnrollmentCase, RegisterEvidence
 
     _app, idp, _svc = _context()
     with idp.db.transaction() as s:
@@ -85,11 +85,20 @@ def show(case_id, as_json):
                               for e in case.chip_reads]
         data["selfies"] = [{"at": e.created_at, "outcome": e.outcome, "reasons": e.reasons,
                             "face_distance": e.face_distance} for e in case.selfies]
+        data["register_checks"] = [
+            {"at": e.created_at, "accepted": e.accepted, "reasons": e.reasons, "register_match": e.register_match,
+             "mrz_source": e.mrz_source,
+             "face_match": {k: v.get("decision") for k, v in (e.face_match or {}).items()}}
+            for e in s.scalars(select(RegisterEvidence).where(RegisterEvidence.case_id == case.id)
+                               .order_by(RegisterEvidence.created_at))]
         data["history"] = [{"at": a.at, "event": a.event, "data": a.data} for a in s.scalars(
             select(AuditEvent).where(AuditEvent.subject == case.id).order_by(AuditEvent.seq))]
-    text = "\n".join(f"{k}: {v}" for k, v in data.items() if k not in ("chip_reads", "selfies", "history"))
+    text = "\n".join(f"{k}: {v}" for k, v in data.items()
+                     if k not in ("chip_reads", "selfies", "register_checks", "history"))
     text += "".join(f"\nchip read {r['at']:%Y-%m-%d %H:%M}: {'accepted' if r['accepted'] else 'refused'} "
                     f"{', '.join(r['reasons'] + r['warnings'])}" for r in data["chip_reads"])
+    text += "".join(f"\nregister check {r['at']:%Y-%m-%d %H:%M}: {'accepted' if r['accepted'] else 'refused'} "
+                    f"{', '.join(r['reasons'])} faces={r['face_match']}" for r in data["register_checks"])
     text += "".join(f"\nselfie {r['at']:%Y-%m-%d %H:%M}: {r['outcome']} {', '.join(r['reasons'])} "
                     f"distance={r['face_distance']}" for r in data["selfies"])
     text += "".join(f"\n  {h['at']:%Y-%m-%d %H:%M:%S} {h['event']}" for h in data["history"])

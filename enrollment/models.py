@@ -135,7 +135,7 @@ class RegisterEvidence(Base):
     accepted: Mapped[bool] = mapped_column(default=False)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     register_match: Mapped[dict] = mapped_column(JSON, default=dict)  # which fields matched
-    mrz_source: Mapped[str] = mapped_column(String(8), default="typed")  # typed, scan
+    mrz_source: Mapped[str] = mapped_column(String(8), default="form")  # form (typed or confirmed), scan
     face_match: Mapped[dict] = mapped_column(JSON, default=dict)  # {"register_photo": {...}, "page_portrait": {...}}
 
 

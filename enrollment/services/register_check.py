@@ -57,7 +57,7 @@ class FaceComparer(Protocol):
 
 
 def check(session: Session, case: EnrollmentCase, registry: CitizenRegistry, cipher: BiometricCipher, *,
-          max_attempts: int, names: tuple[str, str] | None = None, mrz_source: str = "typed",
+          max_attempts: int, names: tuple[str, str] | None = None, mrz_source: str = "form",
           today: dt.date | None = None) -> RegisterOutcome:
     """Check the case's document against the register; the caller commits.
     Raises StepNotAllowed, AttemptsExhausted and RegistryUnavailable.

@@ -131,7 +131,7 @@ def test_the_case_page_of_the_register_photo_route_speaks_in_sentences(app, idp,
     cipher = app.extensions["enrollment"].cipher
     with idp.db.transaction() as s:
         case = s.get(EnrollmentCase, case_id)
-        evidence = RegisterEvidence(case_id=case.id, accepted=True, reasons=[], mrz_source="typed",
+        evidence = RegisterEvidence(case_id=case.id, accepted=True, reasons=[], mrz_source="form",
                                     register_match={"found": True, "expiry_date": True, "citizenship": True,
                                                     "photo": True},
                                     face_match={"register_photo": {"decision": "review", "distance": 0.55,
@@ -147,7 +147,7 @@ def test_the_case_page_of_the_register_photo_route_speaks_in_sentences(app, idp,
     assert "no chip was read" in page and 'id="register-photo"' in page and 'id="best-frame"' in page
     assert "No portrait was taken from a page scan." in page
     assert "The expiry date is the one the register holds." in page
-    assert "The passport details were typed by the citizen" in page
+    assert "entered or confirmed the passport details in the passport form" in page
     assert "The faces may match: compare them yourself." in page and "distance 0.550" in page
     assert 'id="chip-report"' not in page
     ru = portal("officer").page(f"/consular/officer/MOW/cases/{case_id}?lang=ru")

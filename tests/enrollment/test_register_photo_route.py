@@ -149,6 +149,10 @@ def test_a_phone_alone_reaches_awaiting_review_and_an_officer_approval_logs_in_s
     assert case.status == AWAITING_REVIEW and case.decision_reasons == ["register_photo_route"]
     assert case.route == "register_photo" and case.chip_at is None and case.pinfl == HOLDER.personal_number
 
+    shown = cli("enrollment", "show", case.id, as_json=True)
+    assert shown["route"] == "register_photo" and shown["chip_reads"] == []
+    assert [(r["accepted"], r["face_match"]) for r in shown["register_checks"]] == [
+        (True, {"register_photo": "match"})]
     # a reviewer's approval (enrollment's lifecycle transition, as the consular portal calls it), then activation
     assert "approved" in cli("enrollment", "approve", case.id, "--by", "consul-1").output
     assert journey.case().status == APPROVED
@@ -247,7 +251,7 @@ def test_the_officer_sees_the_route_the_register_photo_and_each_face_match(app, 
         assert found.register_photo == sample_portrait("grace_hopper") and found.page_portrait is None
         assert found.best_frame is not None and found.frame_count == 10
         assert found.face_matches["register_photo"]["decision"] == "match"
-        assert found.register.accepted and found.register.mrz_source == "typed"
+        assert found.register.accepted and found.register.mrz_source == "form"
         assert found.register.register_match == {"found": True, "document_number": True, "birth_date": True,
                                                   "expiry_date": True, "citizenship": True, "photo": True}
 
