@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(ValueError):
@@ -35,7 +36,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REGISTRY_URL", str, "", "Base URL of the population register's JSON API; empty uses the embedded demo register (refused in production)."),
     Setting("SECRET_KEY", str, "", "Secret for session cookies and CSRF tokens (32+ random bytes). Generated once and kept in the database when empty (dev only).", secret=True),
     Setting("KEY_ENCRYPTION_KEY", str, "", "Base64 Fernet key that encrypts signing keys at rest. Generated once and kept in the database when empty (dev only).", secret=True),
-    Setting("DEFAULT_LOCALE", str, "uz", "Default UI language: `uz`, `ru` or `en`."),
+    Setting("DEFAULT_LOCALE", str, "uz", "Default UI language: `uz`, `uz_Cyrl`, `ru` or `en`."),
+    Setting("TIMEZONE", str, "Asia/Tashkent", "IANA time zone in which pages show dates and times when the account has none."),
     Setting("SESSION_LIFETIME", int, 8 * 3600, "Login session lifetime in seconds (absolute)."),
     Setting("SESSION_IDLE_TIMEOUT", int, 30 * 60, "Login session idle timeout in seconds."),
     Setting("CODE_LIFETIME", int, 60, "Authorization code lifetime in seconds."),
@@ -87,7 +89,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-LOCALES = ("uz", "ru", "en")
+LOCALES = ("uz", "uz_Cyrl", "ru", "en")
 ENVIRONMENTS = ("development", "test", "production")
 
 
@@ -158,6 +160,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"IDP_ENV must be one of {', '.join(ENVIRONMENTS)}")
     if v["DEFAULT_LOCALE"] not in LOCALES:
         raise ConfigError(f"IDP_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+    try:
+        ZoneInfo(v["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"IDP_TIMEZONE is not a known IANA time zone: {v['TIMEZONE']!r}") from None
     issuer = urlsplit(v["ISSUER"])
     if issuer.scheme not in ("http", "https") or not issuer.netloc or issuer.query or issuer.fragment:
         raise ConfigError("IDP_ISSUER must be an absolute http(s) URL without query or fragment")

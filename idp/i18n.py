@@ -1,4 +1,5 @@
-"""Languages: Uzbek (Latin) by default, Russian and English.
+"""Languages: Uzbek in Latin script by default, Uzbek in Cyrillic script
+(BCP 47 ``uz-Cyrl``, Babel ``uz_Cyrl``), Russian and English.
 
 Choice order: the OIDC `ui_locales` of the request being served, an explicit
 choice (``?lang=`` stored in a cookie), the Accept-Language header, the
@@ -16,15 +17,42 @@ from werkzeug.routing import BuildError
 from idp.config import LOCALES
 
 LANG_COOKIE = "idp_lang"
-LANGUAGE_NAMES = {"uz": "O‘zbekcha", "ru": "Русский", "en": "English"}
+LANGUAGE_NAMES = {"uz": "O‘zbekcha", "uz_Cyrl": "Ўзбекча", "ru": "Русский", "en": "English"}
+
+
+def locale_of(tag: str | None) -> str | None:
+    """The supported locale a BCP 47 tag (or a Babel identifier) asks for:
+    ``uz-Cyrl``, ``uz_Cyrl``, ``uz-Cyrl-UZ`` → ``uz_Cyrl``; ``uz``, ``uz-Latn``,
+    ``uz-UZ`` → ``uz``; ``ru-RU`` → ``ru``; anything else → None."""
+    parts = (tag or "").replace("_", "-").lower().split("-")
+    if not parts[0] or len(parts[0]) > 8:
+        return None
+    if parts[0] == "uz" and "cyrl" in parts[1:]:
+        return "uz_Cyrl"
+    return parts[0] if parts[0] in LOCALES else None
+
+
+def language_tag(locale: str) -> str:
+    """The BCP 47 tag of a supported locale (``uz_Cyrl`` → ``uz-Cyrl``)."""
+    return locale.replace("_", "-")
+
+
+STORED_LOCALE_LENGTH = 5  # the locale columns of accounts, cases and appointments
+
+
+def stored_locale(locale: str) -> str:
+    """The request's locale as the database keeps it. The columns hold five
+    characters, so Uzbek in Cyrillic is kept as Uzbek (e-mails then come in
+    Latin script) until they are widened."""
+    return locale if len(locale) <= STORED_LOCALE_LENGTH else locale.split("_")[0]
 
 
 def pick_ui_locale(ui_locales: str | None) -> str | None:
     """First supported language in a space-separated BCP 47 list."""
     for tag in (ui_locales or "").split()[:10]:
-        base = tag.split("-")[0].lower()
-        if base in LOCALES:
-            return base
+        chosen = locale_of(tag)
+        if chosen:
+            return chosen
     return None
 
 
@@ -32,19 +60,22 @@ def select_locale() -> str:
     chosen = getattr(g, "ui_locale", None)
     if chosen:
         return chosen
-    arg = request.args.get("lang")
-    if arg in LOCALES:
+    arg = locale_of(request.args.get("lang"))
+    if arg:
         return arg
     from_request = _pending_ui_locale()
     if from_request:
         return from_request
-    cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in LOCALES:
+    cookie = locale_of(request.cookies.get(LANG_COOKIE))
+    if cookie:
         return cookie
+    for tag, _quality in list(request.accept_languages)[:10]:  # best first
+        chosen = locale_of(tag)
+        if chosen:
+            return chosen
     from flask import current_app
 
-    default = current_app.config["IDP_SETTINGS"].default_locale
-    return request.accept_languages.best_match(LOCALES, default=default) or default
+    return current_app.config["IDP_SETTINGS"].default_locale
 
 
 def _pending_ui_locale() -> str | None:
@@ -78,11 +109,14 @@ def route_path() -> str:
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_domain="messages",
           default_translation_directories="translations")
+    from idp import formatting
+
+    formatting.init_app(app)
 
     @app.after_request
     def _remember_language(response):
-        lang = request.args.get("lang")
-        if lang in LOCALES and request.cookies.get(LANG_COOKIE) != lang:
+        lang = locale_of(request.args.get("lang"))
+        if lang and request.cookies.get(LANG_COOKIE) != lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax",
                                 secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
         return response
@@ -92,10 +126,12 @@ def init_app(app: Flask) -> None:
         from flask_babel import get_locale
 
         def lang_url(code: str) -> str:
-            args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", language_tag(code))]
             return route_path() + "?" + urlencode(args)
 
         from idp.messages import CLAIM_LABELS, LEVEL_LABELS
 
-        return {"languages": LANGUAGE_NAMES, "current_locale": str(get_locale()), "lang_url": lang_url,
+        current = str(get_locale())
+        return {"languages": LANGUAGE_NAMES, "current_locale": current, "current_lang_tag": language_tag(current),
+                "language_tag": language_tag, "lang_url": lang_url,
                 "claim_labels": CLAIM_LABELS, "level_labels": LEVEL_LABELS}

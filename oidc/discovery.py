@@ -42,7 +42,7 @@ def metadata(issuer: str) -> dict:
         "dpop_signing_alg_values_supported": ["ES256", "ES384", "PS256", "RS256", "EdDSA"],
         "require_request_uri_registration": False,
         "acr_values_supported": list(ACR_VALUES),
-        "ui_locales_supported": ["uz", "ru", "en"],
+        "ui_locales_supported": ["uz", "uz-Cyrl", "ru", "en"],
         "claims_locales_supported": ["uz", "ru", "en"],
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
         "authorization_response_iss_parameter_supported": True,

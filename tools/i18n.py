@@ -1,11 +1,15 @@
-"""Extract messages, merge them into the uz and ru catalogs, compile.
+"""Extract messages, merge them into the uz, ru and en catalogs, make the
+Uzbek Cyrillic one (uz_Cyrl) from the Uzbek Latin one, compile.
 
     python tools/i18n.py          # extract + update + compile
     python tools/i18n.py --fill new.json
         # the same, after filling translations from a JSON file:
         # {"English msgid": {"uz": "...", "ru": "..."}, ...}
 The .po files are the translations' source of truth; untranslated entries
-are listed so that a release never ships an English string in Uzbek.
+are listed so that a release never ships an English string in Uzbek. The
+uz_Cyrl catalog is never edited by hand: it is the uz one transliterated
+(tools/translit_uz.py), with the words rules cannot get right fixed in
+tools/uz_cyrl_overrides.json ({"msgid": "Cyrillic text"}).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "idp" / "translations"
 POT = TRANSLATIONS / "messages.pot"
+OVERRIDES = Path(__file__).resolve().parent / "uz_cyrl_overrides.json"
 
 
 def run(*args: str) -> None:
@@ -42,6 +47,33 @@ def fill(path: str) -> None:
             write_po(fh, catalog, omit_header=False, sort_output=True, include_previous=False)
 
 
+def make_cyrillic() -> None:
+    """Write uz_Cyrl/messages.po: every uz translation transliterated, or its override."""
+    import json
+
+    from babel.messages.pofile import read_po, write_po
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from translit_uz import to_cyrillic
+
+    overrides = json.loads(OVERRIDES.read_text(encoding="utf-8")) if OVERRIDES.exists() else {}
+    with open(TRANSLATIONS / "uz" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale="uz_Cyrl")
+    catalog.locale = "uz_Cyrl"
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.string, tuple):
+            message.string = tuple(to_cyrillic(s) for s in message.string)
+        else:
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            message.string = overrides.get(key) or (to_cyrillic(message.string) if message.string else "")
+    out = TRANSLATIONS / "uz_Cyrl" / "LC_MESSAGES" / "messages.po"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as fh:
+        write_po(fh, catalog, omit_header=False, sort_output=True, include_previous=False)
+
+
 def main(argv: list[str]) -> int:
     run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
         "-o", str(POT), ".")
@@ -53,11 +85,12 @@ def main(argv: list[str]) -> int:
             run("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
     if len(argv) == 2 and argv[0] == "--fill":
         fill(argv[1])
+    make_cyrillic()
     run("compile", "-d", str(TRANSLATIONS), "--use-fuzzy")
     from babel.messages.pofile import read_po
 
     missing = 0
-    for lang in ("uz", "ru"):
+    for lang in ("uz", "uz_Cyrl", "ru"):
         with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
             catalog = read_po(fh)
         for message in catalog:

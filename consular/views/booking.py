@@ -34,7 +34,9 @@ def _consulate(code: str):
 
 
 def _locale() -> str:
-    return str(get_locale())
+    from idp.i18n import stored_locale
+
+    return stored_locale(str(get_locale()))
 
 
 @bp.get("/book")

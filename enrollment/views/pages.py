@@ -6,6 +6,7 @@ from flask import redirect, request, url_for
 from flask_babel import get_locale
 
 from idp.app import services
+from idp.i18n import stored_locale
 from idp.messages import message as idp_message
 from idp.notify.senders import DeliveryError
 
@@ -60,7 +61,7 @@ def begin():
     if not form.validate_on_submit():
         return page("enrollment/start.html", None, 400, form=form, purpose=purpose, resume_url=None)
     limit("start_address", client_address())
-    case, key = cases.start_case(db_session(), purpose=purpose, route=form.route.data, locale=str(get_locale()),
+    case, key = cases.start_case(db_session(), purpose=purpose, route=form.route.data, locale=stored_locale(str(get_locale())),
                                  lifetime_days=svc().config.case_lifetime_days)
     db_session().commit()
     return save_flow(redirect(url_for("enrollment.contact")), EnrollmentFlow(case.id, key))

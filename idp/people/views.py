@@ -27,11 +27,13 @@ def register():
         else:
             from flask_babel import get_locale
 
+            from idp.i18n import stored_locale
+
             try:
                 result = register_resident(idp.db.session, idp.registry, idp.passwords, pinfl=form.pinfl.data,
                                            document_number=form.document_number.data,
                                            birth_date=form.birth_date.data, password=form.password.data,
-                                           locale=str(get_locale()))
+                                           locale=stored_locale(str(get_locale())))
             except RegistryUnavailable:
                 errors.append(message("registry_unavailable"))
             else:
