@@ -59,8 +59,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     def _remove_session(_exc):
         database.session.remove()
 
-    from idp import i18n, ratelimit, security
+    from idp import assets, i18n, ratelimit, security
 
+    assets.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     security.init_app(app)

@@ -1,6 +1,7 @@
 """Language and look: the fourth language (Uzbek in Cyrillic script), dates
 in the reader's language and zone, the official header band and mark."""
 import datetime as dt
+import pathlib
 import re
 
 import pytest
@@ -118,3 +119,35 @@ def test_a_case_started_in_uz_cyrl_fits_the_locale_column(app):
     assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
     with app.extensions["idp"].db.transaction() as s:
         assert [c.locale for c in s.query(EnrollmentCase)] == ["uz"]
+
+
+def test_static_files_have_hashed_names_compressed_and_cached_a_year(app, http):
+    import gzip
+
+    with app.test_request_context():
+        from flask import render_template_string, url_for
+
+        url = url_for("static", filename="esign/esign.js")
+        assert render_template_string("{{ static_url('esign/esign.js') }}") == url
+    assert re.fullmatch(r"/static/esign/esign\.[0-9a-f]{12}\.js", url)
+    plain = (pathlib.Path(app.static_folder) / "esign" / "esign.js").read_bytes()
+    resp = http.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Encoding"] == "gzip" and resp.headers["Vary"] == "Accept-Encoding"
+    assert resp.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert resp.headers["Content-Type"].startswith("text/javascript")
+    assert gzip.decompress(resp.data) == plain and len(resp.data) < len(plain) / 2
+    identity = http.get(url, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in identity.headers and identity.data == plain
+    again = http.get(url, headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_pages_link_hashed_assets_and_old_names_still_work(http):
+    text = http.get("/login").get_data(as_text=True)
+    assert re.search(r'href="/static/idp\.[0-9a-f]{12}\.css"', text)
+    assert re.search(r'href="/static/brand/mark\.[0-9a-f]{12}\.svg"', text)
+    old = http.get("/static/idp.css")
+    assert old.status_code == 200 and old.headers["Cache-Control"] == "public, max-age=3600"
+    assert http.get("/static/../idp/app.py").status_code == 404
+    assert http.get("/static/idp.000000000000.css").status_code == 404
