@@ -20,6 +20,7 @@ MESSAGES = {
     "csrf": _l("The page was open too long or was sent twice. Please try again."),
     "code_wrong": _l("The code is not right. Check it and try again."),
     "code_expired": _l("The code has expired or was already used. Ask for a new one."),
+    "totp_code_used": _l("This code was already used. Wait until your authenticator app shows the next one, then enter it."),
     "code_too_many_tries": _l("Too many wrong codes. Ask for a new code."),
     "code_resend_too_soon": _l("A code was sent a moment ago. You can ask for a new one in %(seconds)d seconds."),
     "code_too_many_sends": _l("Too many codes were sent. Please try again later."),

@@ -84,8 +84,10 @@ def totp_check(session: Session, fernet, account_id: str, code: str, *, throttle
     refused = _gate(session, throttler, account_id, device, "totp")
     if refused is not None:
         return refused
+    reused = False
     for row in _authenticators(session, account_id, "totp"):
         secret = fernet.decrypt(row.secret.encode()).decode()
+        reused = reused or totp.already_used(secret, code, last_step=row.data.get("last_step"))
         step = totp.matching_step(secret, code, last_step=row.data.get("last_step"))
         if step is not None:
             throttler.succeeded(account_id, device, "second_factor")  # before this session writes (SQLite)
@@ -94,7 +96,7 @@ def totp_check(session: Session, fernet, account_id: str, code: str, *, throttle
             record(session, "login.totp.succeeded", actor=account_id, subject=account_id)
             return LoginResult(True, account_id=account_id, event=TOTP_EVENT)
     record(session, "login.totp.failed", actor=account_id, subject=account_id)
-    return LoginResult(False, "code_wrong")
+    return LoginResult(False, "totp_code_used" if reused else "code_wrong")
 
 
 def totp_enroll(session: Session, fernet, account_id: str, secret: str, code: str, label: str | None = None) -> LoginResult:

@@ -41,8 +41,10 @@ def test_totp_code_is_never_accepted_twice(browser, app):
     browser.password_login()
     again = browser.form("/login/verify", {"action": "totp", "code": code})
     assert again.status_code == 400
+    assert "keyingi kodni ko‘rsatguncha kuting" in again.get_data(as_text=True)  # told to wait for the next code
     wrong = browser.form("/login/verify", {"action": "totp", "code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 400
+    assert "keyingi kodni" not in wrong.get_data(as_text=True)
 
 
 def test_email_code_login_without_password(browser, idp):
