@@ -77,6 +77,10 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                # In WAL mode NORMAL never corrupts the database; a power cut may lose
+                # the last commits (fsync at checkpoints, not at every commit). The
+                # embedded database is for one host; production runs PostgreSQL.
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
     return engine
 

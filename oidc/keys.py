@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,10 +36,16 @@ class LoadedKey:
 
 
 class KeyManager:
+    # Which key signs is looked up at most this often per process. Safe because a
+    # rotation publishes a key long before it signs (--activate-in, default 1 h);
+    # a rotation in this process forgets the lookup at once.
+    ACTIVE_TTL = 30.0
+
     def __init__(self, kek: Callable[[], str]):
         self._kek = kek
         self._fernet: Fernet | None = None
         self._cache: dict[str, LoadedKey] = {}
+        self._active: dict[str, tuple[float, LoadedKey]] = {}
 
     @property
     def fernet(self) -> Fernet:
@@ -77,6 +84,7 @@ class KeyManager:
                 self.create(session, alg)
 
     def rotate(self, session: Session, *, activate_in: int, overlap: int, algs=SUPPORTED_ALGS) -> list[SigningKey]:
+        self._active.clear()
         now = utcnow()
         created = []
         for alg in algs:
@@ -90,6 +98,14 @@ class KeyManager:
 
     # -- use -------------------------------------------------------------------
     def signing_key(self, session: Session, alg: str) -> LoadedKey:
+        remembered = self._active.get(alg)
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        loaded = self._load_signing_key(session, alg)
+        self._active[alg] = (time.monotonic() + self.ACTIVE_TTL, loaded)
+        return loaded
+
+    def _load_signing_key(self, session: Session, alg: str) -> LoadedKey:
         now = utcnow()
         row = session.scalars(
             select(SigningKey).where(

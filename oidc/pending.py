@@ -93,12 +93,17 @@ class PendingRequests:
         self.store = store
 
     def create(self, params: list[tuple[str, str]], client_id: str, redirect_uri: str, state: str | None, *,
-               browser: str, login_id: str | None = None, account_id: str | None = None) -> Pending:
+               browser: str, login_id: str | None = None, account_id: str | None = None,
+               save: bool = True) -> Pending:
+        """A new pending request; with save=False it is stored only if the
+        caller later needs an interaction (a request answered at once leaves
+        nothing behind)."""
         clean = [(k, v) for k, v in params if k != "r"]
         pending = Pending(id=secrets.token_urlsafe(16), query=urlencode(clean), hash=params_hash(clean),
                           client_id=client_id, redirect_uri=redirect_uri, state=state, received_at=time.time(),
                           browser=browser_hash(browser), login_id=login_id, account_id=account_id)
-        self.save(pending)
+        if save:
+            self.save(pending)
         return pending
 
     def save(self, pending: Pending) -> None:

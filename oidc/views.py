@@ -88,6 +88,7 @@ def authorize():
     pending_requests = PendingRequests(idp.state)
     # From another browser `r` does not exist: the request starts over here.
     pending = pending_requests.matching(args.get("r"), params, browser=browser)
+    fresh = False
     login = current_login()
     principal = Principal(login.account, client, login.id) if login else None
     try:
@@ -101,7 +102,8 @@ def authorize():
                                   error="invalid_request", redirect_uri=redirect_uri)
             pending = pending_requests.create(params, client.client_id, redirect_uri, state, browser=browser,
                                               login_id=login.id if login else None,
-                                              account_id=login.account_id if login else None)
+                                              account_id=login.account_id if login else None, save=False)
+            fresh = True  # stored below only if an interaction needs it
         elif login is not None and pending.bind_login(login.id, login.account_id):
             pending_requests.save(pending)  # a login changed elsewhere: what was recorded is void
         ctx = AuthzContext(session=idp.db.session, client=client, params=args, redirect_uri=redirect_uri,
@@ -111,6 +113,8 @@ def authorize():
         idp.db.session.rollback()
         return error_redirect(redirect_uri, exc, state)
     if interaction is not None:
+        if fresh:
+            pending_requests.save(pending)
         if interaction.kind in ("login", "step_up"):
             essential = "1" if ctx.acr_essential else None
             return redirect(url_for("auth.login", r=pending.id, why=interaction.reason, essential=essential))
@@ -121,7 +125,7 @@ def authorize():
         "claims": ctx.claims, "sid": login.id, "auth_time": int(login.auth_time.timestamp()),
         "acr": _acr(ctx), "amr": list(login.amr),
     }
-    if not pending_requests.claim(pending):  # a parallel resume of the same request got there first
+    if not fresh and not pending_requests.claim(pending):  # a parallel resume of the same request got there first
         return error_page("request_expired")
     response = _server().create_authorization_response(grant=grant, grant_user=principal)
     record(idp.db.session, "oidc.authorized", actor=client.client_id, subject=login.account_id,
