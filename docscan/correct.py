@@ -65,6 +65,7 @@ class Decoded:
     corrections: int
     ok: bool
     uncertain: int  # characters below SURE
+    fit: float = 1.0  # share of characters whose first guess fits its field type: low = not an MRZ
 
     def __repr__(self) -> str:
         return f"Decoded(ok={self.ok}, confidence={self.confidence:.3f}, corrections={self.corrections})"
@@ -117,6 +118,8 @@ def _composite_ok(line2: list[str]) -> bool:
 def decode(probabilities: np.ndarray) -> Decoded:
     """`probabilities`: (88, 37), line 1 then line 2, columns in ALPHABET order."""
     ranked = [_ranked(probabilities[i], TYPES[i]) for i in range(88)]
+    first = probabilities.argmax(axis=1)
+    fit = float(np.mean([ALPHABET[first[i]] in TYPES[i] for i in range(88)]))
     chosen = [r[0][0] for r in ranked]
     sure = [r[0][1] for r in ranked]
     uncertain = sum(1 for i in range(88) if sure[i] < SURE)
@@ -126,20 +129,20 @@ def decode(probabilities: np.ndarray) -> Decoded:
     for start, end, cd in _fields_ok(line2):
         fix = _best_fix(ranked, line2, range(start, end), cd, lambda l2, s=start, e=end, c=cd: _field_passes(l2, s, e, c))
         if fix is None:
-            return _refused(chosen, sure, corrections, uncertain)
+            return _refused(chosen, sure, corrections, uncertain, fit)
         corrections += len(fix)
     if not _composite_ok(line2):
         fix = _best_fix(ranked, line2, [i for i in range(43) if 44 + i in PROTECTED], COMPOSITE,
                         lambda l2: _composite_ok(l2) and not _fields_ok(l2))
         if fix is None:
-            return _refused(chosen, sure, corrections, uncertain)
+            return _refused(chosen, sure, corrections, uncertain, fit)
         corrections += len(fix)
     chosen[44:] = line2
     if corrections > MAX_CORRECTIONS or unprotected_doubt:
-        return _refused(chosen, sure, corrections, uncertain)
+        return _refused(chosen, sure, corrections, uncertain, fit)
     text = "".join(chosen[:44]) + "\n" + "".join(chosen[44:])
     confidence = min(_mass(probabilities[i], chosen[i], TYPES[i]) for i in range(88))
-    return Decoded(text, confidence, corrections, True, uncertain)
+    return Decoded(text, confidence, corrections, True, uncertain, fit)
 
 
 def _field_passes(line2, start, end, cd) -> bool:
@@ -175,5 +178,5 @@ def _best_fix(ranked, line2: list[str], positions, cd: int, passes) -> list[int]
     return [i for i, _, _ in best[1]]
 
 
-def _refused(chosen, sure, corrections, uncertain) -> Decoded:
-    return Decoded("", min(sure), corrections, False, uncertain)
+def _refused(chosen, sure, corrections, uncertain, fit) -> Decoded:
+    return Decoded("", min(sure), corrections, False, uncertain, fit)

@@ -16,7 +16,8 @@ from . import reasons
 DARK_PAPER = 75  # grey level of the paper behind the text
 SATURATED = 248
 GLARE_SHARE = 0.015
-BLUR_SHARPNESS = 0.16  # strongest edge per unit of contrast, band pixels
+PHOTO_GLARE_SHARE = 0.004
+BLUR_SHARPNESS = 0.43  # strongest edge per unit of contrast (blurrier direction), band pixels
 
 
 def band_problems(band_gray: np.ndarray, ink: np.ndarray) -> list[str]:
@@ -32,14 +33,15 @@ def band_problems(band_gray: np.ndarray, ink: np.ndarray) -> list[str]:
 
 
 def sharpness(gray: np.ndarray) -> float:
+    """Strongest edge per unit of contrast, in the blurrier of the two
+    directions (a shaken phone smears one direction only)."""
     g = gray.astype(np.float32)
     contrast = float(np.percentile(g, 95) - np.percentile(g, 5))
     if contrast < 10:
         return 0.0
-    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
-    magnitude = np.sqrt(gx * gx + gy * gy) / 4.0
-    return float(np.percentile(magnitude, 99)) / contrast
+    gx = np.abs(cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)) / 4.0
+    gy = np.abs(cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)) / 4.0
+    return min(float(np.percentile(gx, 99)), float(np.percentile(gy, 99))) / contrast
 
 
 def photo_problems(gray: np.ndarray) -> list[str]:
@@ -48,6 +50,7 @@ def photo_problems(gray: np.ndarray) -> list[str]:
     found = []
     if float(np.percentile(small, 98)) < DARK_PAPER:
         found.append(reasons.TOO_DARK)
-    if float((small >= SATURATED).mean()) > 0.05:
+    # A burnt-out patch the size of a few characters can hide the zone.
+    if float((small >= SATURATED).mean()) > PHOTO_GLARE_SHARE:
         found.append(reasons.GLARE)
     return found

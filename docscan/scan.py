@@ -17,6 +17,8 @@ from . import correct, glyphs, lines, locate, quality, reasons
 from .intake import IntakeRefused, PageLimits, load_page
 
 EXPECTED_STATE = "UZB"
+# Below this share of characters fitting their field type, two text lines are not an MRZ.
+NOT_MRZ_FIT = 0.9
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,12 @@ def scan_pixels(rgb: np.ndarray, *, model: glyphs.GlyphModel | None = None,
         if decoded.ok:
             return _document_checks(decoded, expected_state)
         problems = quality.band_problems(band.gray, band.ink)
-        why = tuple(problems) or (reasons.MRZ_UNREADABLE if decoded.uncertain else reasons.MRZ_INCONSISTENT,)
+        if problems:
+            why = tuple(problems)
+        elif decoded.fit < NOT_MRZ_FIT:  # sharp text that is not an MRZ: the zone is not in the photo
+            why = (reasons.MRZ_NOT_FOUND,)
+        else:
+            why = (reasons.MRZ_UNREADABLE if decoded.uncertain else reasons.MRZ_INCONSISTENT,)
         if best_failure is None or decoded.confidence > best_failure[0]:
             best_failure = (decoded.confidence, why)
     if best_failure is not None:
