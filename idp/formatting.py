@@ -98,5 +98,13 @@ def init_app(app) -> None:
     app.add_template_filter(lambda v: ago(v, _locale(), _zone()), "ago")
     app.add_template_filter(lambda v: number(v, _locale()), "number")
 
+    def reason(code: str | None) -> str:
+        """A reason code (no_face, dsc_chain_invalid...) as a sentence in the reader's language."""
+        from enrollment.messages import message
+
+        return message(code) if code else ""
+
+    app.add_template_filter(reason, "reason")
+
 
 __all__ = ["ago", "date_human", "datetime_human", "init_app", "number", "place", "time_human"]

@@ -33,7 +33,8 @@ def test_every_page_says_it_is_an_official_service_in_its_language(http, lang):
     text = http.get(f"/login?lang={lang}").get_data(as_text=True)
     assert f'<html lang="{lang}">' in text
     assert 'id="gov-band"' in text and BAND[lang] in text
-    assert 'rel="icon"' in text and "brand/mark.svg" in text and "brand/favicon-32.png" in text
+    assert 'rel="icon"' in text and re.search(r"brand/mark\.\w{12}\.svg", text)
+    assert re.search(r"brand/favicon-32\.\w{12}\.png", text)
 
 
 def test_uz_cyrl_is_chosen_by_switcher_cookie_and_accept_language(http):
@@ -151,3 +152,17 @@ def test_pages_link_hashed_assets_and_old_names_still_work(http):
     assert old.status_code == 200 and old.headers["Cache-Control"] == "public, max-age=3600"
     assert http.get("/static/../idp/app.py").status_code == 404
     assert http.get("/static/idp.000000000000.css").status_code == 404
+
+
+def test_reason_codes_read_as_sentences_on_officer_pages(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/?lang=en"):
+        text = render_template_string("{{ codes|map('reason')|join(' ') }}|{{ none|reason }}",
+                                      codes=["no_face", "no_chip_portrait", "dsc_chain_invalid"], none=None)
+    assert "no_face" not in text and "no_chip_portrait" not in text and "dsc_chain" not in text
+    assert text.endswith("|") and len(text) > 40
+    templates = pathlib.Path(app.root_path) / "templates" / "consular"
+    for name in ("case.html", "visit.html"):
+        source = (templates / name).read_text()
+        assert "reasons|join(" not in source and "{{ c.code }}" not in source, name
