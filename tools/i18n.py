@@ -9,7 +9,9 @@ The .po files are the translations' source of truth; untranslated entries
 are listed so that a release never ships an English string in Uzbek. The
 uz_Cyrl catalog is never edited by hand: it is the uz one transliterated
 (tools/translit_uz.py), with the words rules cannot get right fixed in
-tools/uz_cyrl_overrides.json ({"msgid": "Cyrillic text"}).
+tools/uz_cyrl_overrides.json: "words" (a whole Cyrillic word the rules
+spell wrong → its spelling, e.g. a loanword's soft sign) and "messages"
+(msgid → the whole Cyrillic text).
 """
 from __future__ import annotations
 
@@ -56,7 +58,16 @@ def make_cyrillic() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from translit_uz import to_cyrillic
 
-    overrides = json.loads(OVERRIDES.read_text(encoding="utf-8")) if OVERRIDES.exists() else {}
+    import re
+
+    fixes = json.loads(OVERRIDES.read_text(encoding="utf-8")) if OVERRIDES.exists() else {}
+    overrides, words = fixes.get("messages", {}), fixes.get("words", {})
+    word = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)") if words else None
+
+    def to_cyrillic_fixed(text: str) -> str:
+        out = to_cyrillic(text)
+        return word.sub(lambda m: words[m.group(1)], out) if word else out
+
     with open(TRANSLATIONS / "uz" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         catalog = read_po(fh, locale="uz_Cyrl")
     catalog.locale = "uz_Cyrl"
@@ -64,10 +75,10 @@ def make_cyrillic() -> None:
         if not message.id:
             continue
         if isinstance(message.string, tuple):
-            message.string = tuple(to_cyrillic(s) for s in message.string)
+            message.string = tuple(to_cyrillic_fixed(s) for s in message.string)
         else:
             key = message.id if isinstance(message.id, str) else message.id[0]
-            message.string = overrides.get(key) or (to_cyrillic(message.string) if message.string else "")
+            message.string = overrides.get(key) or (to_cyrillic_fixed(message.string) if message.string else "")
     out = TRANSLATIONS / "uz_Cyrl" / "LC_MESSAGES" / "messages.po"
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:
