@@ -1,12 +1,14 @@
 """The personal cabinet."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
-from sqlalchemy import or_, select
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from idp.app import services
 from idp.audit.log import record
-from idp.audit.models import AuditEvent
+from idp.cabinet import activity_view
+from idp.cabinet.activity import KINDS
+from idp.cabinet.activity_text import KIND_LABELS
 from idp.auth.current import clear_login_cookie, current_login
 from oidc import consent as consents
 from oidc.models import Client
@@ -29,11 +31,20 @@ def home():
     granted = consents.active(session, login.account_id)
     clients = {c.client_id: c for c in session.scalars(select(Client).where(
         Client.client_id.in_([g.client_id for g in granted])))}
-    activity = list(session.scalars(select(AuditEvent).where(
-        or_(AuditEvent.subject == login.account_id)).order_by(AuditEvent.seq.desc()).limit(20)))
+    activity = activity_view.items(session, login.account_id, limit=10)
     return render_template("cabinet/home.html", login=login, account=login.account,
                            sessions=idp.sessions.active_for(session, login.account_id),
                            consents=granted, clients=clients, activity=activity)
+
+
+@bp.route("/cabinet/activity")
+def activity():
+    idp = services()
+    login = _require_login()
+    kind = request.args.get("kind")
+    kind = kind if kind in KINDS else None
+    return render_template("cabinet/activity.html", items=activity_view.items(idp.db.session, login.account_id, kind),
+                           kind=kind, kinds=KINDS, kind_labels=KIND_LABELS)
 
 
 @bp.route("/cabinet/sessions/<sid>/end", methods=["POST"])
