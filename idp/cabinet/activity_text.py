@@ -35,6 +35,7 @@ SENTENCES = {
     "logout": _l("You logged out"),
     "logout_at_portal": _l("You logged out at %(portal)s"),
     "session_ended_by_user": _l("You signed out a device"),
+    "sessions_ended_all": _l("You signed out on every device"),
     "password_changed": _l("Your password was changed"),
     "totp_added": _l("An authenticator app was set up"),
     "totp_removed": _l("The authenticator app was turned off"),

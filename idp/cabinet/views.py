@@ -9,6 +9,7 @@ from idp.audit.log import record
 from idp.cabinet import activity_view
 from idp.cabinet.activity import KINDS
 from idp.cabinet.activity_text import KIND_LABELS
+from idp.cabinet.device_text import device_label
 from idp.auth.current import clear_login_cookie, current_login
 from oidc import consent as consents
 from oidc.models import Client
@@ -34,7 +35,7 @@ def home():
     activity = activity_view.items(session, login.account_id, limit=10)
     return render_template("cabinet/home.html", login=login, account=login.account,
                            sessions=idp.sessions.active_for(session, login.account_id),
-                           consents=granted, clients=clients, activity=activity)
+                           consents=granted, clients=clients, activity=activity, device_label=device_label)
 
 
 @bp.route("/cabinet/activity")
@@ -61,6 +62,25 @@ def end_session(sid: str):
     response = make_response(redirect(url_for("cabinet.home")))
     if sid == login.id:
         clear_login_cookie(response)
+    return response
+
+
+@bp.route("/cabinet/sessions/end-all", methods=["POST"])
+def end_all_sessions():
+    """Sign out on every device, this one included; each portal hears of it."""
+    idp = services()
+    login = _require_login()
+    from oidc.backchannel import end_session_everywhere
+
+    ended = 0
+    for other in idp.sessions.active_for(idp.db.session, login.account_id):
+        end_session_everywhere(idp, other)
+        ended += 1
+    record(idp.db.session, "session.ended_all_by_user", actor=login.account_id, subject=login.account_id,
+           sessions=ended)
+    idp.db.session.commit()
+    response = make_response(redirect(url_for("auth.login")))
+    clear_login_cookie(response)
     return response
 
 
