@@ -88,15 +88,36 @@ def officers_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @fail_cleanly
 def officers_create(identifier, consulate, role, as_json):
-    """Give an account a role at a consulate. The officer logs in to the
-    portal with a passkey, added in the account's "Login and security" page."""
-    from consular.services import officers
+    """Give an account a role at a consulate, and print the one-time code
+    (72 hours) with which the officer adds the portal passkey at
+    /consular/officer/passkey. Hand it over in person."""
+    from consular.services import officer_enrollment, officers
 
     _app, idp, _svc = _context()
     with idp.db.transaction() as s:
         row = officers.grant(s, identifier=identifier, consulate_code=consulate, role=role)
         data = {"account_id": row.account_id, "consulate": consulate.upper(), "role": row.role}
-    emit(data, as_json, f"{data['role']} at {data['consulate']}: account {data['account_id']}")
+    data["passkey_code"] = officer_enrollment.issue(idp.state, data["account_id"])
+    emit(data, as_json, f"{data['role']} at {data['consulate']}: account {data['account_id']}\n"
+                        f"passkey code (once, 72 h, at /consular/officer/passkey): {data['passkey_code']}")
+
+
+@officers_group.command("passkey-code")
+@click.option("--identifier", required=True, help="The officer's PINFL or verified e-mail address.")
+@click.option("--json", "as_json", is_flag=True)
+@fail_cleanly
+def officers_passkey_code(identifier, as_json):
+    """A new one-time code for an officer's portal passkey (a new device, a lost key)."""
+    from consular.services import officer_enrollment, officers
+
+    _app, idp, _svc = _context()
+    with idp.db.transaction() as s:
+        account = officers._account(s, identifier)
+        if not officers.roles_of(s, account.id):
+            raise ValueError("this account has no role at a consulate")
+        account_id = account.id
+    code = officer_enrollment.issue(idp.state, account_id)
+    emit({"account_id": account_id, "passkey_code": code}, as_json, f"passkey code (once, 72 h): {code}")
 
 
 @officers_group.command("list")

@@ -120,6 +120,8 @@ ERRORS = {
     "session_expired": _l("For your security, confirm with your passkey again."),
     "not_an_officer": _l("This account has no role at a consulate."),
     "passkey_required": _l("The consular portal needs a login with a passkey."),
+    "officer_code_wrong": _l("This code is not right, was used already or has expired. Ask your administrator for a new one."),
+    "officer_code_throttled": _l("Too many wrong codes. Try again in an hour, or ask your administrator."),
     "account_disabled": _l("This account is disabled."),
 }
 

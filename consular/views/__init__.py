@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def blueprints():
-    from consular.views import activation, booking, desk, login, portal, reader, record, visits  # noqa: F401
+    from consular.views import (activation, booking, desk, login, officer_passkey, portal, reader,  # noqa: F401
+                                 record, visits)
     from consular.views.common import bp, portal as portal_bp, reader_bp
 
     return [bp, portal_bp, reader_bp]

@@ -14,7 +14,7 @@ HERE = os.path.dirname(__file__)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "passkeys"))
 
-from consular_portal import Portal  # noqa: E402
+from consular_portal import Portal, officer_code  # noqa: E402
 from consular_people import CITIZENS, PASSWORD, ROLES, STAFF  # noqa: E402
 from soft_authenticator import SoftAuthenticator  # noqa: E402
 
@@ -78,7 +78,7 @@ def portal(app, world):
     def _portal(who: str, *, log_in: bool = True) -> Portal:
         if who not in made:
             browser = Portal(app.test_client(), SoftAuthenticator(), pinfl=STAFF[who][0], password=PASSWORD)
-            browser.add_passkey()
+            browser.add_portal_passkey(officer_code(app, STAFF[who][0]))
             made[who] = browser
         browser = made[who]
         if log_in:
@@ -173,3 +173,4 @@ def passport_of(pki, faces_jpeg):
         return made[key]
 
     return _make
+

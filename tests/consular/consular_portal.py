@@ -1,6 +1,6 @@
 """A browser (the Flask test client) used by a consular officer: it logs in
-with a password, adds a passkey in the cabinet as passkeys.js would, and
-logs in to the consular portal with that passkey."""
+with a password, adds the portal passkey with the administrator's one-time
+code as passkeys.js would, and logs in to the consular portal with it."""
 from __future__ import annotations
 
 import re
@@ -50,6 +50,19 @@ class Portal:
                                                         "label": "desk"})
         assert response.status_code == 200, response.get_json()
 
+    def add_portal_passkey(self, code: str):
+        """The officer's way: the administrator's one-time code, then the passkey."""
+        self.log_in_with_password()
+        page = self.http.get("/consular/officer/passkey").get_data(as_text=True)
+        granted = self.http.post("/consular/officer/passkey", data={"code": code, "csrf_token": csrf_in(page)})
+        assert granted.status_code == 200, granted.get_data(as_text=True)[:300]
+        options = self.post_json("/consular/officer/passkey/options").get_json()
+        assert options.get("ok"), options
+        credential = self.authenticator.create(options["publicKey"])
+        response = self.post_json("/consular/officer/passkey/verify", {"ceremony": options["ceremony"],
+                                                                       "credential": credential})
+        assert response.status_code == 200, response.get_json()
+
     # -- the consular portal
     def portal_login_answer(self, **get):
         options = self.post_json("/consular/officer/login/options").get_json()
@@ -72,3 +85,14 @@ class Portal:
         data = dict(data or {})
         data.setdefault("csrf_token", csrf_in(page))
         return self.http.post(path, data=data)
+
+
+def officer_code(app, pinfl: str) -> str:
+    """What `idp officers create` prints: the one-time code for the portal passkey."""
+    from consular.services import officer_enrollment
+    from idp.auth.services import find_account
+
+    idp = app.extensions["idp"]
+    with idp.db.transaction() as s:
+        account_id = find_account(s, pinfl).id
+    return officer_enrollment.issue(idp.state, account_id)

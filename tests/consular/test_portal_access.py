@@ -7,7 +7,7 @@ import time
 from soft_authenticator import SoftAuthenticator
 
 from consular_people import AZIZ, PASSWORD, STAFF
-from consular_portal import Portal
+from consular_portal import Portal, csrf_in, officer_code
 
 
 def test_an_officer_who_logged_in_with_a_password_is_sent_to_the_passkey_login(app, world):
@@ -116,3 +116,46 @@ def _age_portal_sessions(idp, *, seen: float = 0, started: float = 0):
         data["seen"] = time.time() + seen
         data["started"] = time.time() + started
         store.put(key, data, 3600)
+
+
+def test_a_cabinet_passkey_added_after_a_password_cannot_open_the_portal(app, world):
+    """The hole the one-time code closes: a passkey added in a password session
+    counts only as a password login, so it does not reach the portal."""
+    browser = Portal(app.test_client(), SoftAuthenticator(), pinfl=STAFF["officer"][0], password=PASSWORD)
+    browser.add_passkey()
+    browser.portal_login_answer()
+    response = browser.get("/consular/officer/MOW/queue")
+    assert response.status_code == 302 and "passkey_required" in response.headers["Location"]
+
+
+def test_the_officers_code_works_once_for_that_account_only(app, world, idp):
+
+    code = officer_code(app, STAFF["officer"][0])
+    stranger = Portal(app.test_client(), SoftAuthenticator(), pinfl=STAFF["supervisor"][0], password=PASSWORD)
+    stranger.log_in_with_password()
+    page = stranger.get("/consular/officer/passkey").get_data(as_text=True)
+
+    refused = stranger.http.post("/consular/officer/passkey", data={"code": code, "csrf_token": csrf_in(page)})
+    assert refused.status_code == 400
+    assert stranger.post_json("/consular/officer/passkey/options").status_code == 403
+    officer = Portal(app.test_client(), SoftAuthenticator(), pinfl=STAFF["officer"][0], password=PASSWORD)
+    officer.add_portal_passkey(code)
+    officer.portal_login()
+    assert officer.get("/consular/officer/MOW/queue").status_code == 200
+    again = Portal(app.test_client(), SoftAuthenticator(), pinfl=STAFF["officer"][0], password=PASSWORD)
+    again.log_in_with_password()
+    page = again.get("/consular/officer/passkey").get_data(as_text=True)
+    assert again.http.post("/consular/officer/passkey", data={"code": code,
+                                                              "csrf_token": csrf_in(page)}).status_code == 400
+
+
+def test_guessing_the_code_is_throttled_per_account(app, world):
+    browser = Portal(app.test_client(), SoftAuthenticator(), pinfl=STAFF["officer"][0], password=PASSWORD)
+    browser.log_in_with_password()
+
+    code = officer_code(app, STAFF["officer"][0])
+    page = browser.get("/consular/officer/passkey").get_data(as_text=True)
+    for _ in range(5):
+        browser.http.post("/consular/officer/passkey", data={"code": "AAAA-BBBB-CCCC-DDDD", "csrf_token": csrf_in(page)})
+    blocked = browser.http.post("/consular/officer/passkey", data={"code": code, "csrf_token": csrf_in(page)})
+    assert blocked.status_code == 400 and "Too many" in blocked.get_data(as_text=True)
