@@ -11,7 +11,7 @@ from idp.audit.log import record
 from idp.auth.models import LoginSession
 from idp.db import utcnow
 from oidc.claims import consent_claims, parse_claims_parameter
-from oidc.models import Client, Consent
+from oidc.models import Client, Consent, Token
 from oidc.pending import Pending
 
 
@@ -46,9 +46,12 @@ def active(session: Session, account_id: str) -> list[Consent]:
 
 
 def revoke(session: Session, account_id: str, client_id: str) -> int:
-    """Forget every consent for the client; the client asks again next time."""
+    """Forget every consent for the client and revoke the tokens it holds for
+    the account; the client asks again next time."""
     count = session.execute(update(Consent).where(
         Consent.account_id == account_id, Consent.client_id == client_id, Consent.revoked_at.is_(None))
         .values(revoked_at=utcnow())).rowcount
+    session.execute(update(Token).where(Token.account_id == account_id, Token.client_id == client_id,
+                                        Token.revoked_at.is_(None)).values(revoked_at=utcnow()))
     record(session, "oidc.consent.revoked", actor=account_id, subject=account_id, client=client_id)
     return count

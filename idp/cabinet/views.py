@@ -7,6 +7,7 @@ from sqlalchemy import select
 from idp.app import services
 from idp.audit.log import record
 from idp.cabinet import activity_view
+from idp.cabinet.connected import connected
 from idp.cabinet.activity import KINDS
 from idp.cabinet.activity_text import KIND_LABELS
 from idp.cabinet.device_text import device_label
@@ -46,6 +47,13 @@ def activity():
     kind = kind if kind in KINDS else None
     return render_template("cabinet/activity.html", items=activity_view.items(idp.db.session, login.account_id, kind),
                            kind=kind, kinds=KINDS, kind_labels=KIND_LABELS)
+
+
+@bp.route("/cabinet/services")
+def services_page():
+    idp = services()
+    login = _require_login()
+    return render_template("cabinet/services.html", portals=connected(idp.db.session, login.account_id))
 
 
 @bp.route("/cabinet/sessions/<sid>/end", methods=["POST"])
@@ -90,7 +98,7 @@ def revoke_consent(client_id: str):
     login = _require_login()
     consents.revoke(idp.db.session, login.account_id, client_id)
     idp.db.session.commit()
-    return redirect(url_for("cabinet.home"))
+    return redirect(url_for("cabinet.services_page" if request.form.get("back") == "services" else "cabinet.home"))
 
 
 @bp.route("/logout-here", methods=["POST"])
