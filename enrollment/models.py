@@ -47,7 +47,7 @@ class EnrollmentCase(Base):
     purpose: Mapped[str] = mapped_column(String(16), default=ENROLL)  # enroll, recovery
     route: Mapped[str] = mapped_column(String(16), default=PASSPORT)  # passport, register_photo, consular
     status: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS, index=True)
-    locale: Mapped[str] = mapped_column(String(5), default="uz")
+    locale: Mapped[str] = mapped_column(String(8), default="uz")
     browser_key_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the key in the browser's cookie
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,13 +37,13 @@ def language_tag(locale: str) -> str:
     return locale.replace("_", "-")
 
 
-STORED_LOCALE_LENGTH = 5  # the locale columns of accounts, cases and appointments
+STORED_LOCALE_LENGTH = 8  # the locale columns of accounts, cases, appointments and visits (uz_Cyrl fits)
 
 
 def stored_locale(locale: str) -> str:
-    """The request's locale as the database keeps it. The columns hold five
-    characters, so Uzbek in Cyrillic is kept as Uzbek (e-mails then come in
-    Latin script) until they are widened."""
+    """The request's locale as the database keeps it (eight characters: every
+    supported locale, uz_Cyrl included, is kept as it is, so e-mails come in
+    the script the person chose)."""
     return locale if len(locale) <= STORED_LOCALE_LENGTH else locale.split("_")[0]
 
 

@@ -63,7 +63,7 @@ class Account(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="active")  # active, suspended, closed
-    locale: Mapped[str] = mapped_column(String(5), default="uz")
+    locale: Mapped[str] = mapped_column(String(8), default="uz")
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     email_verified: Mapped[bool] = mapped_column(default=False)
     phone: Mapped[str | None] = mapped_column(String(20))

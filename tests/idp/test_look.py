@@ -106,12 +106,13 @@ def test_cabinet_shows_local_times_never_iso_or_utc(http, demo):
     assert "ago" in http.get("/?lang=en").get_data(as_text=True)
 
 
-def test_a_case_started_in_uz_cyrl_fits_the_locale_column(app):
-    """The locale columns hold five characters: PostgreSQL refused "uz_Cyrl"."""
+def test_a_case_started_in_uz_cyrl_keeps_its_script(app):
+    """The locale columns hold uz_Cyrl (PostgreSQL refused it in five characters),
+    so e-mails to the person come in Cyrillic script."""
     from enrollment.models import EnrollmentCase
     from idp.i18n import stored_locale
 
-    assert stored_locale("uz_Cyrl") == "uz" and stored_locale("ru") == "ru"
+    assert stored_locale("uz_Cyrl") == "uz_Cyrl" and stored_locale("ru") == "ru"
     client = app.test_client()
     html = client.get("/enroll/?lang=uz-Cyrl").get_data(as_text=True)
     assert '<html lang="uz-Cyrl">' in html
@@ -119,7 +120,7 @@ def test_a_case_started_in_uz_cyrl_fits_the_locale_column(app):
                                               "csrf_token": csrf_from(html)})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
     with app.extensions["idp"].db.transaction() as s:
-        assert [c.locale for c in s.query(EnrollmentCase)] == ["uz"]
+        assert [c.locale for c in s.query(EnrollmentCase)] == ["uz_Cyrl"]
 
 
 def test_static_files_have_hashed_names_compressed_and_cached_a_year(app, http):
