@@ -15,6 +15,7 @@ from idp.auth.services import password_of
 from idp.audit.log import record
 from idp.cabinet import contact_change
 from idp.cabinet.messages import message
+from idp.cabinet.notices import tell_owner, verified_email
 from idp.cabinet.reauth import require_recent
 from idp.notify.senders import DeliveryError
 from idp.people import contacts
@@ -64,6 +65,7 @@ def change_password():
         stored.secret = idp.passwords.hash(new)
     record(idp.db.session, "authenticator.password.changed", actor=account.id, subject=account.id)
     idp.db.session.commit()
+    tell_owner(account, "password")
     return _page(login, notice=_("Your password was changed."))
 
 
@@ -81,6 +83,7 @@ def totp_setup():
         if result.success:
             session.pop(TOTP_SETUP_KEY, None)
             idp.db.session.commit()
+            tell_owner(login.account, "totp_added")
             return redirect(url_for("security.page", done="totp"))
         error = message(result.error)
     label = login.account.email or login.account.person.pinfl
@@ -95,6 +98,7 @@ def totp_remove():
     require_recent(login, sensitive.TOTP_REMOVE, back=url_for("security.page"))
     f.totp_remove(idp.db.session, login.account_id)
     idp.db.session.commit()
+    tell_owner(login.account, "totp_removed")
     return redirect(url_for("security.page"))
 
 
@@ -105,6 +109,7 @@ def recovery_codes():
     require_recent(login, sensitive.RECOVERY_CODES, back=url_for("security.page"))
     codes = f.recovery_generate(idp.db.session, idp.mac_key("recovery-codes"), login.account_id)
     idp.db.session.commit()
+    tell_owner(login.account, "recovery_codes")
     return render_template("cabinet/recovery_codes.html", codes=codes)
 
 
@@ -128,10 +133,13 @@ def contact(channel: str):
         abort(404)
     require_recent(login, sensitive.EMAIL if channel == "email" else sensitive.PHONE, back=url_for("security.page"))
     if request.form.get("action") == "confirm":
+        before = verified_email(login.account)
         result = contact_change.confirm(idp.db.session, idp.state, idp.codes, login.account, channel,
                                         request.form.get("code", "")[:12])
         idp.db.session.commit()  # the new address, or the record of a failed try
         if result.ok:
+            # an e-mail change is told to the address it replaces
+            tell_owner(login.account, "email" if channel == "email" else "phone", address=before)
             return redirect(url_for("security.page", done=channel))
         return _page(login, error=message(result.error), confirming=channel), 400
     try:

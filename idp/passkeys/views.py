@@ -16,6 +16,7 @@ from idp.app import services
 from idp.auth import sensitive
 from idp.auth.current import current_login
 from idp.auth.respond import as_json, finish
+from idp.cabinet.notices import tell_owner
 from idp.cabinet.reauth import gate as reauth_gate
 from idp.passkeys import credentials
 from idp.passkeys.authentication import authenticate, authentication_options
@@ -180,6 +181,7 @@ def register_verify():
     idp.db.session.commit()
     if not result.success:
         return _fail(result.error, 400)
+    tell_owner(login.account, "passkey_added")
     return jsonify(ok=True, redirect=url_for("passkeys.manage", added=result.passkey_id))
 
 
@@ -216,4 +218,5 @@ def remove(passkey_id: str):
     if not result.success:
         return _page(login, error=result.error, status=STATUS.get(result.error, 400))
     idp.db.session.commit()
+    tell_owner(login.account, "passkey_removed")
     return redirect(url_for("passkeys.manage", removed=1))

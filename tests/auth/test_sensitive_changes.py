@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from idp.auth import sensitive
 from idp.auth.models import Authenticator, LoginSession
+from idp.notify.models import OutboxMessage
 
 from .conftest import PINFL
 
@@ -71,6 +72,9 @@ def test_after_the_password_and_app_code_the_same_session_may_change_them(with_t
     removed = browser.form("/cabinet/security/totp/remove", {}, page="/cabinet/security/")
     assert removed.status_code == 302 and removed.headers["Location"].startswith("/cabinet/security")
     assert kinds(idp) == ["recovery"]
+    with idp.db.transaction() as s:  # the owner hears of it at the verified address (800-63B 6.1.2.2)
+        notice = s.scalars(select(OutboxMessage).order_by(OutboxMessage.created_at.desc())).first()
+    assert notice.recipient == "aziz@example.uz" and notice.subject
 
 
 def test_an_old_strong_login_must_be_refreshed(browser, idp):

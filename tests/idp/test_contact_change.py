@@ -25,7 +25,7 @@ class Citizen:
         return self.http.post(path, data={**data, "csrf_token": token})
 
     def log_in(self, pinfl=PINFL):
-        response = self.post("/login", {"identifier": pinfl, "password": PASSWORD}, page="/login")
+        response = self.post("/login?lang=en", {"identifier": pinfl, "password": PASSWORD}, page="/login?lang=en")
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
     def confirm_with_email_code(self):
@@ -84,6 +84,8 @@ def test_another_address_within_the_cool_down_is_refused_and_not_swapped_in(aziz
     assert swap.status_code == 400 and aziz.messages_to("dilnoza@example.uz") == []
     assert aziz.confirm("email", own_code).status_code == 302
     assert account(idp)["email"] == "aziz.new@example.uz" and account(idp)["email_verified"]
+    notice = aziz.messages_to("aziz@example.uz")[-1]  # the old address hears of it, in the owner's language
+    assert "OneID" in notice and "aziz.new" not in notice and not re.search(r"\b\d{6}\b", notice)
     page = swap.get_data(as_text=True)
     assert "We sent a code to another address a moment ago" in page
     assert "We sent a code to aziz.new@example.uz" in page  # the waiting address is still the first
