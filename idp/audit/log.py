@@ -194,13 +194,23 @@ def _first_after(session: Session, leaf_index: int) -> int | None:
 def inclusion_proof(session: Session, seq: int) -> dict | None:
     """The proof that record `seq` is in the latest signed head (RFC 9162
     2.1.3), for a citizen's export; None while the record is not sealed."""
-    entry = session.get(AuditEvent, seq)
+    return inclusion_proofs(session, [seq]).get(seq)
+
+
+def inclusion_proofs(session: Session, seqs: list[int]) -> dict[int, dict]:
+    """`inclusion_proof` for many records, reading the tree's leaves once."""
     head = latest_head(session)
-    if entry is None or entry.leaf_index is None or head is None or entry.leaf_index >= head.tree_size:
-        return None
+    entries = [e for e in (session.get(AuditEvent, seq) for seq in seqs)
+               if e is not None and e.leaf_index is not None and head is not None and e.leaf_index < head.tree_size]
+    if not entries:
+        return {}
     leaves = [bytes.fromhex(h) for h in session.scalars(
         select(AuditEvent.leaf_hash).where(AuditEvent.leaf_index < head.tree_size).order_by(AuditEvent.leaf_index))]
-    path = merkle.inclusion_path(entry.leaf_index, leaves)
-    return {"seq": seq, "leaf_index": entry.leaf_index, "leaf_hash": entry.leaf_hash,
-            "tree_size": head.tree_size, "root_hash": head.root_hash, "audit_path": [p.hex() for p in path],
-            "signed_tree_head": head.signature, "kid": head.kid}
+    proofs = {}
+    for entry in entries:
+        path = merkle.inclusion_path(entry.leaf_index, leaves)
+        proofs[entry.seq] = {"seq": entry.seq, "leaf_index": entry.leaf_index, "leaf_hash": entry.leaf_hash,
+                             "tree_size": head.tree_size, "root_hash": head.root_hash,
+                             "audit_path": [p.hex() for p in path], "signed_tree_head": head.signature,
+                             "kid": head.kid}
+    return proofs

@@ -31,6 +31,7 @@ _FIXED = {
     "login.password.throttled": (LOGINS, "login_throttled"),
     "session.ended_by_user": (LOGINS, "session_ended_by_user"),
     "session.ended_all_by_user": (LOGINS, "sessions_ended_all"),
+    "cabinet.exported": (DATA, "exported"),
     "authenticator.password.changed": (CHANGES, "password_changed"),
     "authenticator.totp.added": (CHANGES, "totp_added"),
     "authenticator.totp.removed": (CHANGES, "totp_removed"),

@@ -36,6 +36,7 @@ SENTENCES = {
     "logout_at_portal": _l("You logged out at %(portal)s"),
     "session_ended_by_user": _l("You signed out a device"),
     "sessions_ended_all": _l("You signed out on every device"),
+    "exported": _l("You downloaded or viewed a copy of all your data"),
     "password_changed": _l("Your password was changed"),
     "totp_added": _l("An authenticator app was set up"),
     "totp_removed": _l("The authenticator app was turned off"),
@@ -83,3 +84,14 @@ def sentence(line: Line, portals: dict[str, str], consulates: dict[str, str]) ->
         "claims": claims_phrase(params.get("claims") or []),
     }
     return str(SENTENCES[line.key]) % values
+
+
+AUTHENTICATOR_LABELS = {
+    "password": _l("Password"),
+    "totp": _l("Authenticator app"),
+    "passkey": _l("Passkey"),
+    "esign": _l("E-signature key"),
+    "recovery": _l("Recovery codes"),
+    "email": _l("Codes by e-mail"),
+    "sms": _l("Codes by SMS"),
+}

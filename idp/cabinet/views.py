@@ -1,6 +1,8 @@
 """The personal cabinet."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -8,8 +10,9 @@ from idp.app import services
 from idp.audit.log import record
 from idp.cabinet import activity_view
 from idp.cabinet.connected import connected
+from idp.cabinet.export import export
 from idp.cabinet.activity import KINDS
-from idp.cabinet.activity_text import KIND_LABELS
+from idp.cabinet.activity_text import AUTHENTICATOR_LABELS, KIND_LABELS
 from idp.cabinet.device_text import device_label
 from idp.auth.current import clear_login_cookie, current_login
 from oidc import consent as consents
@@ -54,6 +57,32 @@ def services_page():
     idp = services()
     login = _require_login()
     return render_template("cabinet/services.html", portals=connected(idp.db.session, login.account_id))
+
+
+@bp.route("/cabinet/export")
+def export_page():
+    idp = services()
+    login = _require_login()
+    data = export(idp.db.session, login.account)
+    record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="page")
+    idp.db.session.commit()
+    return render_template("cabinet/export.html", data=data, device_label=device_label, account=login.account,
+                           authenticator_labels=AUTHENTICATOR_LABELS,
+                           items=activity_view.items(idp.db.session, login.account_id))
+
+
+@bp.route("/cabinet/export.json")
+def export_json():
+    idp = services()
+    login = _require_login()
+    data = export(idp.db.session, login.account)
+    record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="json")
+    idp.db.session.commit()
+    response = make_response(json.dumps(data, ensure_ascii=False, indent=1))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = "attachment; filename=my-data.json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/cabinet/sessions/<sid>/end", methods=["POST"])
