@@ -152,3 +152,4 @@ def import_models() -> None:
     from oidc import models as _oidc  # noqa: F401
     from enrollment import models as _enrollment  # noqa: F401
     from consular import models as _consular  # noqa: F401
+    from idp.cabinet import models as _cabinet  # noqa: F401

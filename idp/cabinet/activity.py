@@ -32,6 +32,8 @@ _FIXED = {
     "session.ended_by_user": (LOGINS, "session_ended_by_user"),
     "session.ended_all_by_user": (LOGINS, "sessions_ended_all"),
     "cabinet.exported": (DATA, "exported"),
+    "account.deletion.requested": (CHANGES, "deletion_requested"),
+    "account.deletion.cancelled": (CHANGES, "deletion_cancelled"),
     "authenticator.password.changed": (CHANGES, "password_changed"),
     "authenticator.totp.added": (CHANGES, "totp_added"),
     "authenticator.totp.removed": (CHANGES, "totp_removed"),

@@ -37,6 +37,8 @@ SENTENCES = {
     "session_ended_by_user": _l("You signed out a device"),
     "sessions_ended_all": _l("You signed out on every device"),
     "exported": _l("You downloaded or viewed a copy of all your data"),
+    "deletion_requested": _l("You asked for your account to be deleted"),
+    "deletion_cancelled": _l("You kept your account: the deletion was cancelled"),
     "password_changed": _l("Your password was changed"),
     "totp_added": _l("An authenticator app was set up"),
     "totp_removed": _l("The authenticator app was turned off"),

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from idp.app import services
 from idp.audit.log import record
 from idp.cabinet import activity_view
+from idp.auth.reauth_views import require_recent_login
+from idp.cabinet import deletion
 from idp.cabinet.connected import connected
 from idp.cabinet.export import export
 from idp.cabinet.activity import KINDS
@@ -83,6 +85,35 @@ def export_json():
     response.headers["Content-Disposition"] = "attachment; filename=my-data.json"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/cabinet/delete")
+def delete_page():
+    idp = services()
+    login = _require_login()
+    return render_template("cabinet/delete.html", pending=deletion.open_request(idp.db.session, login.account_id),
+                           waiting_days=deletion.WAITING.days, missing=request.args.get("missing") == "1")
+
+
+@bp.route("/cabinet/delete", methods=["POST"])
+@require_recent_login("low")
+def delete_request():
+    idp = services()
+    login = _require_login()
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("cabinet.delete_page", missing=1))
+    deletion.request_deletion(idp.db.session, login.account_id)
+    idp.db.session.commit()
+    return redirect(url_for("cabinet.delete_page"))
+
+
+@bp.route("/cabinet/delete/cancel", methods=["POST"])
+def delete_cancel():
+    idp = services()
+    login = _require_login()
+    deletion.cancel(idp.db.session, login.account_id)
+    idp.db.session.commit()
+    return redirect(url_for("cabinet.delete_page"))
 
 
 @bp.route("/cabinet/sessions/<sid>/end", methods=["POST"])
