@@ -20,6 +20,7 @@ PACKAGE_GROUPS = {
     "consulates": ("consular.cli", "consulates_group"),
     "officers": ("consular.cli", "officers_group"),
     "consular": ("consular.cli", "consular_group"),
+    "cabinet": ("idp.cabinet.cli", "cabinet"),
 }
 
 

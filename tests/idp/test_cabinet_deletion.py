@@ -117,3 +117,23 @@ def test_erasure_after_the_waiting_period(app, http, idp, citizen):
     assert http.post("/login?lang=en", data={"identifier": PINFL, "password": PASSWORD,
                                              "csrf_token": csrf_from(http.get("/login").get_data(as_text=True))}
                      ).status_code != 302
+
+
+def test_the_daily_job_erases_what_is_due(app, idp, http, citizen, settings_overrides, monkeypatch):
+    from click.testing import CliRunner
+
+    from idp.cabinet.models import DeletionRequest
+    from idp.cli import main
+
+    account_id = _account(idp)
+    _post(http, "/cabinet/delete", {"confirm": "yes"})
+    with idp.db.transaction() as s:
+        s.scalars(select(DeletionRequest)).one().due_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    monkeypatch.setattr("idp.cabinet.cli.app_services", lambda: (app, idp))
+    result = CliRunner().invoke(main, ["cabinet", "erase-due", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"erased": 1' in result.output
+    assert _account(idp) is None  # the PINFL no longer finds anyone
+    with idp.db.transaction() as s:
+        assert s.scalars(select(DeletionRequest)).one().erased_at is not None
+    assert account_id
