@@ -75,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ENROLLMENT_LEVELS", str, "passport=substantial register_photo=substantial", "Identity assurance level an approved remote enrollment gives, per route: `route=level` pairs separated by spaces; routes `passport` (chip) and `register_photo` (selfie against the register's photo), levels `low` or `substantial`."),
     Setting("ENROLLMENT_CASE_LIFETIME_DAYS", int, 14, "Days an unfinished enrollment case stays open after its last activity."),
     Setting("ENROLLMENT_CHIP_ATTEMPTS", int, 5, "Chip readings a case may upload before it must continue at a consulate."),
-    Setting("ENROLLMENT_SELFIE_ATTEMPTS", int, 3, "Failed face checks a case may have before it must continue at a consulate."),
+    Setting("ENROLLMENT_SELFIE_ATTEMPTS", int, 3, "Selfie challenges a case may be given (each new challenge costs one; a check the engine could not run gives it back) before it must continue at a consulate."),
     Setting("BIOMETRIC_RETENTION_DAYS", int, 30, "Days chip portraits and selfie frames are kept after a case's decision (`idp enrollment purge`); scores and reasons stay."),
     Setting("BIOMETRIC_ENCRYPTION_KEY", str, "", "Base64 Fernet key for biometric data at rest; empty derives one from IDP_KEY_ENCRYPTION_KEY with HKDF.", secret=True),
     Setting("LIVENESS_ENGINE", str, "dlib", "Liveness engine for the selfie check: `dlib` (built in) or `test` (fixed answer; refused in production). `idp demo` uses `test`."),
