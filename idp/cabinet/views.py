@@ -68,9 +68,11 @@ def export_page():
     data = export(idp.db.session, login.account)
     record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="page")
     idp.db.session.commit()
-    return render_template("cabinet/export.html", data=data, device_label=device_label, account=login.account,
-                           authenticator_labels=AUTHENTICATOR_LABELS,
-                           items=activity_view.items(idp.db.session, login.account_id))
+    response = make_response(render_template(
+        "cabinet/export.html", data=data, device_label=device_label, account=login.account,
+        authenticator_labels=AUTHENTICATOR_LABELS, items=activity_view.items(idp.db.session, login.account_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/cabinet/export.json")
@@ -156,6 +158,8 @@ def end_all_sessions():
 def revoke_consent(client_id: str):
     idp = services()
     login = _require_login()
+    if idp.db.session.get(Client, client_id) is None:
+        abort(404)
     consents.revoke(idp.db.session, login.account_id, client_id)
     idp.db.session.commit()
     return redirect(url_for("cabinet.services_page" if request.form.get("back") == "services" else "cabinet.home"))

@@ -79,7 +79,9 @@ def test_enrollment_cases_are_exported_without_biometric_data(idp, citizen):
 
 
 def test_readable_export_page(citizen):
-    html = citizen.get("/cabinet/export?lang=en").get_data(as_text=True)
+    response = citizen.get("/cabinet/export?lang=en")
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
     assert "All your data" in html and PINFL in html and "Aziz" in html
     assert "Password" in html and "You logged in with your password" in html
     assert "login.password" not in html

@@ -64,3 +64,8 @@ def test_withdraw_needs_the_csrf_token(http, portal):
 def test_services_page_needs_a_login(app):
     response = app.test_client().get("/cabinet/services")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_withdraw_from_an_unknown_portal_is_not_found(http, portal):
+    token = csrf_from(http.get("/cabinet/services?lang=en").get_data(as_text=True))
+    assert http.post("/cabinet/consents/" + "x" * 300 + "/revoke", data={"csrf_token": token}).status_code == 404
