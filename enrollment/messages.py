@@ -35,6 +35,8 @@ MESSAGES = {
                              "Read the chip again; if this repeats, continue at a consulate."),
     "chip_aa_failed": _l("The chip did not answer our security check for this reading. Start a new reading "
                          "with a fresh code."),
+    "no_chip_portrait": _l("There is no chip portrait to compare the photo with: compare the face with the "
+                           "passport page yourself."),
     "mrz_mismatch": _l("The chip belongs to another passport than the one you typed, or a field was typed "
                        "wrong. Check the passport details and read the chip again."),
     "not_uzbek_passport": _l("Only passports of the Republic of Uzbekistan can be used here."),

@@ -75,4 +75,6 @@ def test_views_of_an_existing_account_go_to_the_cabinet(app, idp, cases, portal,
 
     citizen.post("/login", data={"identifier": CITIZENS[1][0], "password": "a-long-citizen-password",
                                  "csrf_token": csrf_in(citizen.get("/login").get_data(as_text=True))})
-    assert "consular.case.viewed" in citizen.get("/").get_data(as_text=True)
+    home = citizen.get("/?lang=en").get_data(as_text=True)
+    assert "A consular officer at" in home and "opened your enrollment case" in home
+    assert "consular.case.viewed" not in home
