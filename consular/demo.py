@@ -1,5 +1,5 @@
 """Demo data for `idp demo`: two consulates with open slots, an officer and
-a supervisor (with passwords; they add a passkey in the cabinet, then log in
+a supervisor (with passwords; they add the portal passkey with a one-time code, then log in
 to the portal with it). Refused in production; idempotent."""
 from __future__ import annotations
 
@@ -61,10 +61,11 @@ def seed_consular(session, passwords, *, password: str, environment: str) -> dic
 
 def instructions(data: dict, issuer: str) -> str:
     """What `idp demo` prints about the consular side."""
-    lines = [f"Consular portal at {issuer}/consular/officer: log in with the password, add a passkey in "
-             "'Login and security', then log in to the portal with it:"]
+    lines = [f"Consular portal at {issuer}/consular/officer: log in with the password, enter the one-time "
+             f"code at {issuer}/consular/officer/passkey and create the portal passkey, then log in to the "
+             "portal with it:"]
     lines += [f"  {p['name']:<18} {p['pinfl']} / {p['email']}  password: {p['password']}  {p['role']} at "
-              f"{p['consulate']}" for p in data["staff"]]
+              f"{p['consulate']}  code: {p.get('passkey_code', '')}" for p in data["staff"]]
     lines.append(f"In person: book at {issuer}/consular/book (any e-mail address), find the booking on the desk "
                  "page, record a passport of the register above (expiry 2031-06-30), take a photo, approve, and "
                  f"activate with the printed code at {issuer}/consular/activate in another browser.")

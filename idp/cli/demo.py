@@ -63,7 +63,13 @@ def demo(host, port, portal_port, no_serve):
         click.echo(f"  {names.get(holder['pinfl'], ''):<18} {holder['pinfl']}  {esign_dir / holder['pfx']}{note}")
     click.echo(enrollment_demo.instructions(enrollment_info, issuer))
     from consular.demo import instructions as consular_instructions
+    from consular.services import officer_enrollment
+    from idp.auth.services import find_account
 
+    with idp.db.transaction() as s:  # what an administrator hands over with the role
+        for person in data["consular"]["staff"]:
+            account = find_account(s, person["pinfl"])
+            person["passkey_code"] = officer_enrollment.issue(idp.state, account.id) if account else ""
     click.echo(consular_instructions(data["consular"], issuer))
     click.echo(f"Demo portal client: {data['client']['client_id']} / {data['client']['client_secret']}\n")
     if no_serve:

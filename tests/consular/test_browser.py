@@ -1,5 +1,5 @@
-"""Headless Chromium against a real `idp demo`: the demo officer adds a
-passkey (Chromium's virtual authenticator), logs in to the consular portal
+"""Headless Chromium against a real `idp demo`: the demo officer adds the portal
+passkey with the administrator's one-time code (Chromium's virtual authenticator), logs in to the consular portal
 with it, opens a remote case from the queue and approves it; the citizen
 activates the account from the e-mailed link on their phone with a passkey
 and logs in to the demo portal.
@@ -92,10 +92,13 @@ def test_an_officer_approves_with_a_passkey_and_the_citizen_logs_in_to_the_porta
             page.fill("#password", PASSWORD)
             page.click("form[action*='/login'] button[type=submit]")
             page.wait_for_url(idp_url + "/")
-            page.goto(idp_url + "/cabinet/passkeys")
-            page.fill("#passkey-label", "Consulate desk")
-            page.click("#passkey-add-button")
-            page.wait_for_url(re.compile(re.escape(idp_url) + r"/cabinet/passkeys\?added="))
+            # the administrator's one-time code, then the portal passkey
+            code = live.cli_json("officers", "passkey-code", "--identifier", OFFICER)["passkey_code"]
+            page.goto(idp_url + "/consular/officer/passkey")
+            page.fill("#officer-code", code)
+            page.click("form[action*='/consular/officer/passkey'] button[type=submit]")
+            page.click("#officer-passkey-create")
+            page.wait_for_url(re.compile(re.escape(idp_url) + r"/consular/officer/login"))
             # a password login does not open the portal; the passkey does
             page.goto(idp_url + "/consular/officer/MOW/queue")
             page.wait_for_url(re.compile(r"/consular/officer/login\?why=passkey_required"))
