@@ -32,6 +32,13 @@ PG_URL = os.environ.get("IDP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@
 PASSWORD = "failover-password-2026"
 REDIRECT = "http://127.0.0.1:9/callback"
 MIXED_SECONDS = float(os.environ.get("IDP_TEST_MIXED_SECONDS", "20"))
+REDIS_URL = os.environ.get("IDP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _unavailable(what: str, reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI: {reason}")
+    pytest.skip(f"{what} not available: {reason}")
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +89,6 @@ def cluster(tmp_path_factory, postgres_engine_module, redis_url_module):
 def postgres_engine_module():
     from sqlalchemy import create_engine, text
 
-    from conftest import _unavailable
-
     engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -96,8 +101,6 @@ def postgres_engine_module():
 
 @pytest.fixture(scope="module")
 def redis_url_module():
-    from conftest import REDIS_URL, _unavailable
-
     try:
         import redis
 
