@@ -15,15 +15,10 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-PG_URL = os.environ.get("IDP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("IDP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from service_checks import PG_URL, REDIS_URL  # noqa: E402
+from service_checks import unavailable as _unavailable  # noqa: E402
+
 FAST_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
-
-
-def _unavailable(what: str, reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI: {reason}")
-    pytest.skip(f"{what} not available: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -25,20 +25,14 @@ import requests
 
 from features.tcp_proxy import TcpProxy
 from live import Citizen, LiveIdp, ServerProcess, csrf_token_in, free_port, idp_command
+from service_checks import PG_URL, REDIS_URL
+from service_checks import unavailable as _unavailable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
-PG_URL = os.environ.get("IDP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "failover-password-2026"
 REDIRECT = "http://127.0.0.1:9/callback"
 MIXED_SECONDS = float(os.environ.get("IDP_TEST_MIXED_SECONDS", "20"))
-REDIS_URL = os.environ.get("IDP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _unavailable(what: str, reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI: {reason}")
-    pytest.skip(f"{what} not available: {reason}")
 
 
 @pytest.fixture(scope="module")
