@@ -49,6 +49,7 @@ class DeliveryWorker:
         self._scheduled: set[str] = set()  # ids in the heap: a sweep does not add them twice
         self._seq = itertools.count()
         self._queue: queue.Queue[str | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
 
     def _this_process(self) -> None:
         if self._pid != os.getpid():  # forked: the parent's threads did not come along
@@ -74,7 +75,7 @@ class DeliveryWorker:
             self._swept = True
         self.sweep(start=False)
 
-    def sweep(self, *, start: bool = True) -> int:
+    def sweep(self, *, start: bool = True, only_if_running: bool = False) -> int:
         """Schedule every pending delivery nobody holds; how many."""
         try:
             with self.idp.db.transaction() as session:
@@ -84,6 +85,8 @@ class DeliveryWorker:
             return 0
         if rows or start:
             with self._lock:
+                if only_if_running and not self._running:  # stopped meanwhile: the table keeps them
+                    return len(rows)
                 self._start()
                 for delivery_id, due in rows:
                     self._schedule(delivery_id, due)
@@ -99,25 +102,42 @@ class DeliveryWorker:
             time.sleep(0.01)
         return False
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the threads and wait for the attempts under way to end.
+
+        What is still queued stays pending in the table, for the next sweep."""
         with self._lock:
             if not self._running or self._pid != os.getpid():
                 return
             self._running = False
             self._heap.clear()
             self._scheduled.clear()
+            while True:  # queued, not yet begun: left to the table
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                self._queue.task_done()
             for _ in range(self.threads):
                 self._queue.put(None)
             self._lock.notify_all()
+            threads, self._threads = self._threads, []
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     # -- threads ----------------------------------------------------------------
     def _start(self) -> None:
         if self._running:
             return
         self._running = True
-        for n in range(self.threads):
-            threading.Thread(target=self._work, name=f"backchannel-{n}", daemon=True).start()
-        threading.Thread(target=self._schedule_loop, name="backchannel-scheduler", daemon=True).start()
+        self._threads = [threading.Thread(target=self._work, name=f"backchannel-{n}", daemon=True)
+                         for n in range(self.threads)]
+        self._threads.append(threading.Thread(target=self._schedule_loop, name="backchannel-scheduler",
+                                              daemon=True))
+        for thread in self._threads:
+            thread.start()
 
     def _schedule(self, delivery_id: str, due: dt.datetime) -> None:
         if delivery_id in self._scheduled:
@@ -142,7 +162,7 @@ class DeliveryWorker:
                 self._lock.wait(timeout=max(0.0, wake - now))
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + self.sweep_interval
-                self.sweep()
+                self.sweep(only_if_running=True)
 
     def _work(self) -> None:
         while True:

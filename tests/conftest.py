@@ -68,6 +68,9 @@ def app(settings_overrides):
     with idp.db.transaction() as s:
         idp.keys.ensure(s)
     yield app
+    worker = app.extensions.get("oidc_backchannel")
+    if worker is not None:  # its threads use the database that goes next
+        worker.stop()
     idp.db.dispose()
 
 
