@@ -12,6 +12,7 @@ from idp.audit.log import record
 from idp.auth.continuations import registry_of
 from idp.auth.continuations_web import browser_binding
 from idp.auth.current import clear_login_cookie, current_login
+from idp.cabinet import alerts
 from idp.db import after_commit
 from idp.i18n import pick_ui_locale
 from oidc import consent as consent_service
@@ -128,6 +129,7 @@ def authorize():
     if not fresh and not pending_requests.claim(pending):  # a parallel resume of the same request got there first
         return error_page("request_expired")
     response = _server().create_authorization_response(grant=grant, grant_user=principal)
+    alerts.new_portal(idp.db.session, login.account, client_id=client.client_id, portal=client.name)
     record(idp.db.session, "oidc.authorized", actor=client.client_id, subject=login.account_id,
            scope=grant.request.payload.scope, acr=_acr(ctx))
     idp.db.session.commit()

@@ -7,9 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from enrollment.config import ACTIVATION_TTL_DAYS
 from enrollment.messages import message as enrollment_message
 from enrollment.notify import activation_url
+from idp.cabinet import alerts
 from idp.db import utcnow
 from idp.links import external_url
 from idp.notify.senders import DeliveryError
+from idp.people.models import Account
 
 from consular import foureyes, notify
 from consular.errors import Forbidden, NotFound
@@ -17,6 +19,7 @@ from consular.forms import ActionForm, MoveForm, RejectForm, VisitRequestForm
 from consular.images import data_uri
 from consular.messages import AGE, CASE_STATUS, FLAGS, OUTCOMES, REJECTION_REASONS, label
 from consular.services import consulates, decisions, evidence, queue
+from consular.services.visits import person_account
 from consular.views.common import db, officer_required, portal, portal_page, require_action_form, svc
 
 
@@ -49,6 +52,10 @@ def _case(officer, case_id: str):
 
 def _case_page(officer, case, review, *, status: int = 200, error: str | None = None):
     decisions.record_view(db(), case, officer_id=officer.account_id, consulate_id=officer.consulate.id)
+    citizen = db().get(Account, case.account_id) if case.account_id else person_account(db(), case.pinfl)
+    if citizen is not None:  # the citizen hears of it, at most once a day per officer and case
+        alerts.officer_viewed_case(db(), citizen, case_id=case.id, officer_id=officer.account_id,
+                                   consulate=officer.consulate.name)
     db().commit()
     found = evidence.gather(db(), case, cipher=svc().cipher, registry=svc().idp.registry, state=svc().idp.state,
                             faces=svc().faces, person_subject=decisions.subject_of(db(), case))

@@ -9,8 +9,9 @@ from idp.auth.complete import LoginCompletion, complete_login
 from idp.auth.continuations import Continuation
 from idp.auth.continuations_web import current_continuation, registry
 from idp.auth.current import current_login, set_login_cookie
-from idp.auth.flow import LoginFlow, remember_device
+from idp.auth.flow import LoginFlow, known_device, remember_device
 from idp.auth.levels import AuthEvent
+from idp.cabinet import alerts
 
 CARRIED = object()  # the continuation the request carries
 
@@ -27,6 +28,7 @@ def complete(account_id: str, event: AuthEvent, continuation: Continuation | Non
 
 def respond(completion: LoginCompletion):
     """Commit the login (the continuation binds itself after the commit) and redirect."""
+    _alert_if_new_device(completion)
     services().db.session.commit()
     g.idp_login = completion.login
     LoginFlow.clear()
@@ -36,6 +38,17 @@ def respond(completion: LoginCompletion):
         set_login_cookie(response, completion.token)
     remember_device(response, completion.remember_device_for)
     return response
+
+
+def _alert_if_new_device(completion: LoginCompletion) -> None:
+    """A new session from a browser without this account's known-device cookie
+    is a new device, unless it is the account's very first login."""
+    login = completion.login
+    if completion.token is None or known_device(login.account_id) is not None:
+        return
+    session = services().db.session
+    if alerts.had_login_before(session, login.account_id, besides=login.id):
+        alerts.new_device_login(session, login.account, user_agent=login.user_agent)
 
 
 def finish(account_id: str, event: AuthEvent, continuation: Continuation | None | object = CARRIED, *,
