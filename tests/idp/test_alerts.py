@@ -163,3 +163,29 @@ def test_a_change_of_login_method_says_how_to_react(app, idp, demo):
     subject, body = messages(idp, "aziz@example.uz")[-1]
     assert subject == "Your OneID login settings were changed"
     assert "The password was set or changed." in body and "Not you? End all sessions at http://localhost/" in body
+
+
+def test_an_alert_sent_once_goes_out_once_from_parallel_instances(app, idp, demo, settings_overrides):
+    """Two instances sharing the database claim the key atomically: one sends."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from idp.app import create_app
+    from idp.cabinet import alerts
+
+    other = create_app(settings_overrides)
+    recipient = alerts.Recipient(email="aziz@example.uz", phone=None, locale="en")
+
+    def send(instance):
+        with instance.app_context():
+            return alerts.send(recipient, alerts.OFFICER_VIEWED_CASE, once="case-1:officer-1",
+                               consulate="Consulate General of Uzbekistan in Moscow")
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            sent = list(pool.map(send, [app, other] * 3))
+    finally:
+        worker = other.extensions.get("oidc_backchannel")
+        if worker is not None:
+            worker.stop()
+        other.extensions["idp"].db.dispose()
+    assert sent.count(True) == 1
+    assert len(messages(idp, "aziz@example.uz")) == 1
