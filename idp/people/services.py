@@ -88,3 +88,18 @@ def create_user(session: Session, passwords: Passwords | None, *, pinfl: str, pa
         session.add(Authenticator(account_id=account.id, kind="password", secret=passwords.hash(password)))
     record(session, "account.created", actor="operator", subject=account.id)
     return account
+
+
+def refresh_from_register(person: Person, rec: RegisterRecord) -> None:
+    """Bring `person` in line with the register's record of them (after the
+    register corrected it): names, birth date, sex, citizenship, passport."""
+    for name in ("family_name", "given_name", "patronymic", "family_name_cyr", "given_name_cyr", "patronymic_cyr",
+                 "birth_date", "sex", "citizenship"):
+        setattr(person, name, getattr(rec, name))
+    passport = next((d for d in person.documents if d.kind == "passport"), None)
+    if passport is None:
+        person.documents.append(IdentityDocument(kind="passport", number=rec.document_number.upper(),
+                                                 issuing_state=rec.citizenship, expiry_date=rec.document_expiry))
+    else:
+        passport.number, passport.issuing_state = rec.document_number.upper(), rec.citizenship
+        passport.expiry_date = rec.document_expiry
