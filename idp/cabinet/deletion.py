@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from enrollment.models import EnrollmentCase
 from idp.audit.log import record
 from idp.auth.models import Authenticator
+from idp.cabinet.corrections import erase_for as erase_correction_requests
 from idp.cabinet.models import DeletionRequest
 from idp.db import utcnow
 from idp.people.models import Account
@@ -70,6 +71,7 @@ def erase(idp, session: Session, account: Account) -> None:
                                                      EnrollmentCase.pinfl == person.pinfl))
                     .values(email=None, phone=None, document_number=None, birth_date=None, expiry_date=None,
                             pinfl=None))
+    erase_correction_requests(session, account.id)
     person.pinfl = _pseudonym()
     person.family_name = person.given_name = ""
     person.patronymic = person.family_name_cyr = person.given_name_cyr = person.patronymic_cyr = None

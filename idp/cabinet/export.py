@@ -16,6 +16,7 @@ from idp.audit.log import inclusion_proofs
 from idp.audit.models import AuditEvent
 from idp.auth.models import Authenticator, LoginSession
 from idp.cabinet.activity import describe
+from idp.cabinet.corrections import export_rows as correction_requests
 from idp.cabinet.devices import device_of
 from idp.people.models import Account
 from oidc.models import Client, Consent
@@ -109,5 +110,6 @@ def export(session: Session, account: Account) -> dict:
             "authenticators": _authenticators(session, account.id),
             "consents": _consents(session, account.id), "sessions": _sessions(session, account.id),
             "enrollment_cases": [_case(c) for c in cases],
+            "correction_requests": correction_requests(session, account.id),
             "activity": _records(session, [account.id, *[c.id for c in cases]])}
 

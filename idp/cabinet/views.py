@@ -4,13 +4,15 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from idp.app import services
 from idp.audit.log import record
 from idp.cabinet import activity_view
 from idp.auth.reauth_views import require_recent_login
-from idp.cabinet import deletion
+from idp.cabinet import corrections, deletion
+from idp.cabinet import correction_text
 from idp.cabinet.connected import connected
 from idp.cabinet.export import export
 from idp.cabinet.activity import KINDS
@@ -116,6 +118,86 @@ def delete_cancel():
     deletion.cancel(idp.db.session, login.account_id)
     idp.db.session.commit()
     return redirect(url_for("cabinet.delete_page"))
+
+
+def _corrections_page(login, **extra):
+    session = services().db.session
+    requests = corrections.for_account(session, login.account_id)
+    return render_template("cabinet/corrections.html", fields=corrections.FIELDS,
+                           values=corrections.current_values(login.account.person), requests=requests,
+                           open_fields={r.field: r for r in requests if r.status in corrections.OPEN},
+                           open_statuses=corrections.OPEN,
+                           labels=correction_text.FIELD_LABELS, status_labels=correction_text.STATUS_LABELS,
+                           show=correction_text.show, **extra)
+
+
+@bp.route("/cabinet/corrections")
+def corrections_page():
+    login = _require_login()
+    notice = {"sent": _("Your request was sent. We will write to you when an operator answers."),
+              "withdrawn": _("Your request was withdrawn.")}.get(request.args.get("done", ""))
+    return _corrections_page(login, notice=notice)
+
+
+def _correction_form(login, field, value="", explanation="", error=None):
+    return render_template("cabinet/correction_new.html", fields=corrections.FIELDS, field=field,
+                           values=corrections.current_values(login.account.person), value=value,
+                           explanation=explanation, error=error, labels=correction_text.FIELD_LABELS,
+                           sex_labels=correction_text.SEX_LABELS, date_fields=corrections.DATE_FIELDS,
+                           show=correction_text.show, max_value=corrections.MAX_VALUE,
+                           max_explanation=corrections.MAX_EXPLANATION), (400 if error else 200)
+
+
+@bp.route("/cabinet/corrections/new")
+def correction_new():
+    login = _require_login()
+    field = request.args.get("field")
+    return _correction_form(login, field if field in corrections.FIELDS else None)
+
+
+@bp.route("/cabinet/corrections/new", methods=["POST"])
+def correction_submit():
+    idp = services()
+    login = _require_login()
+    field = request.form.get("field", "")
+    value = request.form.get("value", "")[:1000]
+    explanation = request.form.get("explanation", "")[:5000]
+    try:
+        corrections.submit(idp.db.session, login.account, field, value, explanation)
+    except corrections.CorrectionError as exc:
+        idp.db.session.rollback()
+        return _correction_form(login, field if field in corrections.FIELDS else None, value, explanation,
+                                error=correction_text.error_text(exc.code))
+    idp.db.session.commit()
+    return redirect(url_for("cabinet.corrections_page", done="sent"))
+
+
+@bp.route("/cabinet/corrections/<request_id>")
+def correction_page(request_id: str):
+    idp = services()
+    login = _require_login()
+    try:
+        row = corrections.mine(idp.db.session, login.account_id, request_id)
+    except corrections.CorrectionError:
+        abort(404)
+    return render_template("cabinet/correction.html", item=row, open_statuses=corrections.OPEN,
+                           labels=correction_text.FIELD_LABELS, status_labels=correction_text.STATUS_LABELS,
+                           show=correction_text.show)
+
+
+@bp.route("/cabinet/corrections/<request_id>/withdraw", methods=["POST"])
+def correction_withdraw(request_id: str):
+    idp = services()
+    login = _require_login()
+    try:
+        corrections.withdraw(idp.db.session, login.account_id, request_id)
+    except corrections.CorrectionError as exc:
+        idp.db.session.rollback()
+        if exc.code == "not_found":
+            abort(404)
+        return _corrections_page(login, error=correction_text.error_text(exc.code)), 409
+    idp.db.session.commit()
+    return redirect(url_for("cabinet.corrections_page", done="withdrawn"))
 
 
 @bp.route("/cabinet/sessions/<sid>/end", methods=["POST"])
