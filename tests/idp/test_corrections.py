@@ -322,3 +322,62 @@ def test_pages_render_in_every_language(idp, citizen, lang, title):
         assert "1990-03-16" not in response.get_data(as_text=True)  # never an ISO date
     page = citizen.get(f"/cabinet/corrections?lang={lang}").get_data(as_text=True)
     assert title.lower() in page.lower()
+
+
+def _aziz(session):
+    from idp.people.models import Account, Person
+
+    return session.scalars(select(Account).join(Person).where(Person.pinfl == AZIZ)).one()
+
+
+def test_the_database_refuses_a_second_open_request_for_a_field(idp, demo):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with idp.db.transaction() as s:
+            account_id = _aziz(s).id
+            for value in ("A", "B"):
+                s.add(CorrectionRequest(account_id=account_id, field="given_name", open_field="given_name",
+                                        requested_value=value, explanation="x", status="submitted"))
+                s.flush()
+
+
+def test_concurrent_requests_cannot_pass_the_cap_together(idp, demo, database_url):
+    """Two requests at once when four are open: the second waits for the
+    first and is refused, instead of both counting four and both getting in."""
+    import threading
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time; the row lock matters on PostgreSQL")
+    with idp.db.transaction() as s:
+        for field in ("family_name", "given_name", "patronymic", "family_name_cyr"):
+            corrections.submit(s, _aziz(s), field, "Corrected", "why")
+    first_in, release, outcome = threading.Event(), threading.Event(), {}
+
+    def first():
+        with idp.db.transaction() as s:
+            corrections.submit(s, _aziz(s), "given_name_cyr", "Corrected", "why")
+            first_in.set()
+            release.wait(10)
+
+    def second():
+        try:
+            with idp.db.transaction() as s:
+                corrections.submit(s, _aziz(s), "patronymic_cyr", "Corrected", "why")
+            outcome["second"] = "sent"
+        except corrections.CorrectionError as exc:
+            outcome["second"] = exc.code
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert first_in.wait(10)
+    b = threading.Thread(target=second)
+    b.start()
+    b.join(0.5)
+    waited = b.is_alive()
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert waited and outcome == {"second": "too_many_open"}
+    with idp.db.transaction() as s:
+        assert len(corrections.queue(s)) == corrections.MAX_OPEN
