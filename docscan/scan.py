@@ -4,6 +4,7 @@ correction by check digits, document checks, and the reasons when a read
 is refused."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from nfc.mrz import MRZ, parse_mrz
 
 from . import correct, glyphs, lines, locate, quality, reasons
 from .intake import IntakeRefused, PageLimits, load_page
+from .portrait import FaceDetector, Portrait, find_portrait
 
 EXPECTED_STATE = "UZB"
 # Below this share of characters fitting their field type, two text lines are not an MRZ.
@@ -32,24 +34,29 @@ class ScanResult:
     mrz: MRZ | None = field(default=None, repr=False)
     confidence: float = 0.0
     corrections: int = 0
+    # The page portrait (ICAO 9303 TD3 zone V), when a face detector was
+    # given, the read was accepted and a face was found where the layout puts it.
+    portrait: Portrait | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return (f"ScanResult(ok={self.ok}, reasons={self.reasons}, confidence={self.confidence:.3f}, "
-                f"corrections={self.corrections})")
+                f"corrections={self.corrections}, portrait={self.portrait is not None})")
 
 
 def scan_page(data: bytes, *, limits: PageLimits = PageLimits(), model: glyphs.GlyphModel | None = None,
-              expected_state: str = EXPECTED_STATE) -> ScanResult:
-    """Bytes of a photo (JPEG, PNG, WebP) to a `ScanResult`."""
+              expected_state: str = EXPECTED_STATE, face_detector: FaceDetector | None = None) -> ScanResult:
+    """Bytes of a photo (JPEG, PNG, WebP) to a `ScanResult`. With a
+    `face_detector` (RGB pixels to face boxes), an accepted read also
+    carries the page portrait (docscan/portrait.py)."""
     try:
         rgb = load_page(data, limits)
     except IntakeRefused as refused:
         return ScanResult(False, (refused.reason,))
-    return scan_pixels(rgb, model=model, expected_state=expected_state)
+    return scan_pixels(rgb, model=model, expected_state=expected_state, face_detector=face_detector)
 
 
 def scan_pixels(rgb: np.ndarray, *, model: glyphs.GlyphModel | None = None,
-                expected_state: str = EXPECTED_STATE) -> ScanResult:
+                expected_state: str = EXPECTED_STATE, face_detector: FaceDetector | None = None) -> ScanResult:
     model = model or glyphs.default_model()
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
     best_failure: tuple[float, tuple[str, ...]] | None = None
@@ -57,9 +64,13 @@ def scan_pixels(rgb: np.ndarray, *, model: glyphs.GlyphModel | None = None,
         read = _read_candidate(gray, candidate.quad, model)
         if read is None:
             continue
-        decoded, band = read
+        decoded, band, upside_down = read
         if decoded.ok:
-            return _document_checks(decoded, expected_state)
+            result = _document_checks(decoded, expected_state)
+            if result.ok and face_detector is not None and rgb.ndim == 3:
+                portrait = find_portrait(rgb, candidate.quad, upside_down, face_detector)
+                result = dataclasses.replace(result, portrait=portrait)
+            return result
         problems = quality.band_problems(band.gray, band.ink)
         if problems:
             why = tuple(problems)
@@ -85,10 +96,10 @@ def _read_candidate(gray, quad, model):
         probabilities = model.probabilities(np.concatenate([glyphs.cell_features(line.cells) for line in cut]))
         score = float(np.log(probabilities.max(axis=1) + 1e-6).mean())
         if best is None or score > best[0]:
-            best = (score, probabilities, band)
+            best = (score, probabilities, band, upside_down)
     if best is None:
         return None
-    return correct.decode(best[1]), best[2]
+    return correct.decode(best[1]), best[2], best[3]
 
 
 def _document_checks(decoded: correct.Decoded, expected_state: str) -> ScanResult:

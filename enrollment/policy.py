@@ -25,9 +25,10 @@ the population register holds for the document) never approves by itself:
    (`register_photo_mismatch`; the person is known, so an officer may still
    override it).
 5. Otherwise send to review with the reason `register_photo_route`, flagging
-   a register-photo match in the review band or unusable, and a page-portrait
+   a register-photo match in the review band or unusable, a page-portrait
    match (from the passport page scan, when there is one) that is uncertain
-   or fails: that photo came from a camera, not from a chip.
+   or fails: that photo came from a camera, not from a chip; and the names
+   the scan read from the MRZ differing from the register's.
 """
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class CaseEvidence:
     register_reasons: tuple[str, ...] = ()
     register_face: str | None = None  # selfie against the register's photo: match, review, no_match, unusable
     portrait_face: str | None = None  # selfie against the page portrait of the scan, when there is one
+    register_names_match: bool | None = None  # the scan's MRZ names against the register's, when it read them
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ def _decide_register_photo(evidence: CaseEvidence) -> Decision:
         flags.append("page_portrait_mismatch")
     elif evidence.portrait_face in (FACE_REVIEW, UNUSABLE):
         flags.append("page_portrait_uncertain")
+    if evidence.register_names_match is False:
+        flags.append("register_name_mismatch")
     if evidence.purpose == "recovery":
         flags.append("account_recovery")
     return Decision(REVIEW, ("register_photo_route", *flags), tuple(flags))

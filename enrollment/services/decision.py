@@ -22,12 +22,16 @@ def evidence_of(session: Session, case: EnrollmentCase) -> policy.CaseEvidence:
     if case.route == REGISTER_PHOTO:
         register = session.get(RegisterEvidence, case.register_evidence_id) if case.register_evidence_id else None
         faces = register.face_match if register else {}
+        match = register.register_match if register else {}
+        names = (bool(match["family_name"] and match["given_name"])
+                 if "family_name" in match and "given_name" in match else None)
         return policy.CaseEvidence(
             purpose=case.purpose, chip_accepted=False, route=REGISTER_PHOTO,
             register_accepted=bool(register and register.accepted and case.pinfl),
             register_reasons=tuple(register.reasons) if register else (),
             register_face=(faces.get("register_photo") or {}).get("decision"),
             portrait_face=(faces.get("page_portrait") or {}).get("decision"),
+            register_names_match=names,
             selfie_outcome=selfie.outcome if selfie else None,
             selfie_reasons=tuple(selfie.reasons) if selfie else ())
     return policy.CaseEvidence(

@@ -24,6 +24,7 @@ LIMITS = {
     "reader_case": Limit(30, 600),  # reader API calls for one case
     "reader_address": Limit(60, 600),  # reader API calls from one address
     "selfie_case": Limit(10, 600),  # liveness challenges and uploads for one case
+    "scan_case": Limit(20, 600),  # passport page photos read for one case (each costs the server CPU time)
     "resume_address": Limit(10, 3600),  # resume-by-e-mail requests
 }
 

@@ -11,7 +11,7 @@ from enrollment.errors import EnrollmentError
 from enrollment.forms import ActionForm
 from enrollment.messages import message
 from enrollment.models import IN_PROGRESS, RegisterEvidence
-from enrollment.services import lifecycle, register_check
+from enrollment.services import lifecycle, register_check, scan
 from enrollment.services.faces import FaceComparer
 from enrollment.views.common import bp, db_session, limit, page, require_case, svc, where_to
 
@@ -51,8 +51,9 @@ def register_step():
     if form.validate_on_submit():
         limit("post_case", case.id)
         try:
+            names, source = scan.confirmed_scan(db_session(), case, svc().cipher)
             outcome = register_check.check(db_session(), case, services().registry, svc().cipher,
-                                           max_attempts=svc().config.chip_attempts)
+                                           max_attempts=svc().config.chip_attempts, names=names, mrz_source=source)
         except RegistryUnavailable:
             db_session().rollback()
             errors = [message("registry_unavailable")]

@@ -1,13 +1,21 @@
 """Step "document" by camera: the photo of the passport page goes to one
 service call, and the document page comes back with the fields filled in
-for the citizen to check, or with what to change in the photo."""
+for the citizen to check, or with what to change in the photo. On the
+register-photo route the face detector of the route's face comparer finds
+the page portrait."""
 from __future__ import annotations
+
+import logging
 
 from flask_babel import lazy_gettext as _l
 
 from enrollment.forms import DocumentForm, ScanForm
 from enrollment.services import scan
-from enrollment.views.common import bp, db_session, limit, page, require_case
+from enrollment.models import REGISTER_PHOTO
+from enrollment.views.common import bp, db_session, limit, page, require_case, svc
+from enrollment.views.routes import faces
+
+log = logging.getLogger(__name__)
 
 SCAN_MESSAGES = {
     "no_photo": _l("Choose or take a photo of the page first."),
@@ -37,18 +45,35 @@ def scan_error(reasons) -> str:
     return " ".join(dict.fromkeys(texts)) or str(SCAN_MESSAGES["mrz_unreadable"])
 
 
+def _detect_faces(rgb):
+    """Faces in the portrait region (looked for again at twice the size when
+    none is found: a portrait on a page photographed from afar is small);
+    none when the face models cannot run (the scan still fills the fields,
+    the officer compares the photos)."""
+    try:
+        detector = faces().analyzer.detector
+        return detector.detect(rgb) or detector.detect(rgb, upsample=1)
+    except Exception:  # noqa: BLE001
+        log.exception("face detection on the page failed")
+        return []
+
+
 @bp.post("/document/scan", endpoint="document_scan")
 def document_scan():
     case = require_case("document")
     form = ScanForm()
     if not form.validate_on_submit():
         return page("enrollment/document.html", case, 400, form=DocumentForm(formdata=None), scan_form=form,
-                    error=scan_error(["no_photo"]))
+                    error=scan_error(["no_photo"]), scan_error=True)
     limit("post_case", case.id)
-    read = scan.read_page(db_session(), case, form.photo.data.read(scan.MAX_SCAN_UPLOAD))
-    db_session().commit()  # the audit record of the scan
+    limit("scan_case", case.id)
+    register_route = case.route == REGISTER_PHOTO
+    read = scan.read_page(db_session(), case, form.photo.data.read(scan.MAX_SCAN_UPLOAD),
+                          cipher=svc().cipher if register_route else None,
+                          face_detector=_detect_faces if register_route else None)
+    db_session().commit()  # the audit record of the scan (and what the register check needs)
     if not read.ok:
         return page("enrollment/document.html", case, 400, form=DocumentForm(formdata=None),
-                    scan_form=ScanForm(formdata=None), error=scan_error(read.reasons))
+                    scan_form=ScanForm(formdata=None), error=scan_error(read.reasons), scan_error=True)
     return page("enrollment/document.html", case, form=DocumentForm(formdata=None, **read.form_data()),
                 scan_form=ScanForm(formdata=None), scanned=read)

@@ -1,12 +1,19 @@
 // Passport page scan: live capture with a guide frame. A still from the
 // video becomes the form's file, and the form is posted as if the photo had
-// been chosen from the gallery (one server path for both).
+// been chosen from the gallery (one server path for both). A photo taken
+// with the camera app or chosen from the gallery is sent as soon as it is
+// chosen.
 (function () {
   "use strict";
   var section = document.getElementById("scan");
   if (!section) return;
   var form = document.getElementById("scan-form");
   var input = form.querySelector("input[type=file]");
+  Array.prototype.forEach.call(section.querySelectorAll("form.scan-upload input[type=file]"), function (picker) {
+    picker.addEventListener("change", function () {
+      if (picker.files && picker.files.length) picker.form.submit();
+    });
+  });
   var start = document.getElementById("scan-camera");
   var live = document.getElementById("scan-live");
   var video = document.getElementById("scan-video");
