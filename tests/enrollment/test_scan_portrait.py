@@ -74,6 +74,17 @@ def test_the_page_portrait_matches_the_selfie_and_the_names_the_register(app, id
     case = journey.case()
     assert case.status == AWAITING_REVIEW and case.decision_reasons == ["register_photo_route"] and case.flags == []
 
+    # the officer sees the page portrait beside the register's photo
+    from consular.services import evidence as consular_evidence
+    from enrollment.services.faces import FaceComparer
+
+    enrollment = app.extensions["enrollment"]
+    with idp.db.transaction() as s:
+        found = consular_evidence.gather(s, s.get(EnrollmentCase, case.id), cipher=enrollment.cipher,
+                                         registry=idp.registry, state=idp.state,
+                                         faces=FaceComparer(enrollment.biometrics_settings()).analyzer)
+        assert found.page_portrait == portrait and found.register.mrz_source == "scan"
+
 
 def test_a_page_with_another_face_and_other_names_is_flagged(idp, journey):
     seed_photo(idp, "grace_hopper")  # the register's photo and the selfie are the same person ...
@@ -100,19 +111,3 @@ def test_a_scan_of_another_document_than_the_one_confirmed_is_not_used(idp, jour
     evidence = register_evidence(idp, case.id)
     assert evidence.mrz_source == "form" and "family_name" not in evidence.register_match
     assert set(kept(idp, case.id)) == {"register_photo"}  # the other document's portrait is gone
-
-
-def test_the_officer_sees_the_page_portrait_beside_the_register_photo(app, idp, journey):
-    from consular.services import evidence as consular_evidence
-    from enrollment.services.faces import FaceComparer
-
-    seed_photo(idp, "grace_hopper")
-    scan_then_confirm(journey, scan_pages.page_photo("grace_hopper"))
-    register_check(journey)
-    enrollment = app.extensions["enrollment"]
-    with idp.db.transaction() as s:
-        found = consular_evidence.gather(s, s.get(EnrollmentCase, journey.case().id), cipher=enrollment.cipher,
-                                         registry=idp.registry, state=idp.state,
-                                         faces=FaceComparer(enrollment.biometrics_settings()).analyzer)
-        assert found.page_portrait is not None and found.page_portrait[:2] == b"\xff\xd8"
-        assert found.register.mrz_source == "scan"

@@ -9,6 +9,16 @@
   if (!section) return;
   var form = document.getElementById("scan-form");
   var input = form.querySelector("input[type=file]");
+  var typeInstead = document.getElementById("scan-type-instead");
+  if (typeInstead) {
+    typeInstead.addEventListener("click", function (event) {
+      var field = document.getElementById(typeInstead.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.scrollIntoView({block: "center"});
+      field.focus();
+    });
+  }
   Array.prototype.forEach.call(section.querySelectorAll("form.scan-upload input[type=file]"), function (picker) {
     picker.addEventListener("change", function () {
       if (picker.files && picker.files.length) picker.form.submit();
