@@ -53,7 +53,8 @@ def register_evidence(idp, case_id: str) -> RegisterEvidence:
 
 def test_the_page_portrait_matches_the_selfie_and_the_names_the_register(app, idp, journey):
     seed_photo(idp, "grace_hopper")
-    scan_then_confirm(journey, scan_pages.page_photo("grace_hopper"))
+    html = scan_then_confirm(journey, scan_pages.page_photo("grace_hopper"))
+    assert 'id="scan-portrait-kept"' in html  # the citizen is told the page photo is kept, and until when
     case = journey.case()
     sealed = kept(idp, case.id)
     assert set(sealed) == {"page_portrait", "page_scan"}
