@@ -189,3 +189,38 @@ def test_an_alert_sent_once_goes_out_once_from_parallel_instances(app, idp, demo
         other.extensions["idp"].db.dispose()
     assert sent.count(True) == 1
     assert len(messages(idp, "aziz@example.uz")) == 1
+
+
+def test_an_existing_oneid_portal_through_the_legacy_facade_is_a_new_portal_too(app, idp, demo):
+    from urllib.parse import urlencode
+
+    from oidc.clients import create_client
+
+    redirect = "https://portal.example.uz/oneid/callback"
+    with idp.db.transaction() as s:
+        create_client(s, name="Old portal", redirect_uris=[redirect], profile="oneid_legacy",
+                      client_id="old_portal.uz", client_secret="portal-secret-from-the-old-oneid-1234",
+                      scopes=["openid", "oneid", "pinfl"])
+    set_account(idp, locale="en")
+    http = app.test_client()
+    sign_in = "/sso/oauth/Authorization.do?" + urlencode({"response_type": "one_code", "client_id": "old_portal.uz",
+                                                          "redirect_uri": redirect, "scope": "old_portal.uz"})
+    for _ in range(2):
+        response = http.get(sign_in)
+        for _hop in range(12):
+            location = response.headers.get("Location", "")
+            if location.startswith(redirect):
+                break
+            path = location.replace("http://localhost", "")
+            if path.startswith("/login"):
+                page = http.get(path).get_data(as_text=True)
+                response = http.post(path, data={"identifier": PINFL, "password": DEMO_PASSWORD,
+                                                 "csrf_token": csrf_from(page)})
+            elif path.startswith("/authorize/consent"):
+                page = http.get(path).get_data(as_text=True)
+                response = http.post(path, data={"csrf_token": csrf_from(page), "decision": "allow", "remember": "1"})
+            else:
+                response = http.get(path)
+        assert "code=" in location
+    [(subject, body)] = messages(idp, "aziz@example.uz")
+    assert subject == "A new service received your OneID data" and body.startswith("Old portal received")
