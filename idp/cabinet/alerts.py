@@ -58,6 +58,7 @@ CHANGES = {
     "passkey_removed": _l("A passkey was removed."),
     "email": _l("The e-mail address was changed; this address no longer receives codes."),
     "phone": _l("A phone number was confirmed."),
+    "identity_level": _l("Your identity was verified again and the account's identity level was raised."),
 }
 CONTACT_CHANGES = ("email", "phone")
 
