@@ -111,7 +111,8 @@ def read_page(session: Session, case: EnrollmentCase, photo: bytes, *, cipher: B
                     mrz.optional_data, mrz.sex, kept_portrait)
 
 
-def confirmed_scan(session: Session, case: EnrollmentCase, cipher: BiometricCipher) -> tuple[tuple[str, str] | None, str]:
+def confirmed_scan(session: Session, case: EnrollmentCase,
+                   cipher: BiometricCipher) -> tuple[tuple[str, str] | None, str]:
     """For the register check: the names the scan read, and the MRZ source
     ("scan" or "form"). The scan counts when the document the citizen
     confirmed is the one it read; otherwise what it kept is deleted (its
