@@ -112,3 +112,17 @@ def test_a_scan_of_another_document_than_the_one_confirmed_is_not_used(idp, jour
     evidence = register_evidence(idp, case.id)
     assert evidence.mrz_source == "form" and "family_name" not in evidence.register_match
     assert set(kept(idp, case.id)) == {"register_photo"}  # the other document's portrait is gone
+
+
+def test_a_scan_after_the_register_check_is_read_but_not_kept(idp, journey):
+    seed_photo(idp, "grace_hopper")
+    scan_then_confirm(journey, scan_pages.page_photo("grace_hopper"))
+    assert register_check(journey).status_code == 302
+    case = journey.case()
+    before = kept(idp, case.id)
+    # back at the document page, another page is scanned: its portrait must not replace the checked one
+    token = csrf_in(journey.get("/enroll/document").get_data(as_text=True))
+    again = journey.http.post("/enroll/document/scan", content_type="multipart/form-data", data={
+        "csrf_token": token, "photo": (io.BytesIO(scan_pages.page_photo("astronaut")), "page.jpg", "image/jpeg")})
+    assert again.status_code == 200 and 'value="FA1234567"' in again.get_data(as_text=True)
+    assert kept(idp, case.id) == before
