@@ -177,4 +177,4 @@ def test_the_tag_is_secret_free_for_every_route_with_a_token(app):
     secret under another name must be added to SECRET_ARGS."""
     names = {arg for rule in app.url_map.iter_rules() for arg in rule.arguments}
     assert names <= {"filename", "channel", "sid", "client_id", "passkey_id", "token", "case_id", "code",
-                     "appointment_id", "visit_id"}, names
+                     "appointment_id", "visit_id", "request_id"}, names
