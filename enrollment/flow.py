@@ -5,9 +5,10 @@ The cookie `idp_enroll` (path /enroll, HttpOnly, SameSite=Lax, Secure over
 https) holds the case id, the random browser key whose SHA-256 the case
 keeps, while the citizen sets up an authenticator app during activation
 that app's new secret, and while resuming on a new device the e-mail
-address a code went to. It is signed with the server secret; it
-outlives a closed tab (for the case's lifetime) so a case resumes where it
-stopped.
+address a code went to, and while a raise of the identity level runs the
+query parameters of the login it interrupted (checked again when used).
+It is signed with the server secret; it outlives a closed tab (for the
+case's lifetime) so a case resumes where it stopped.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class EnrollmentFlow:
     key: str | None = None
     totp_secret: str | None = None  # the authenticator app being set up at activation
     resume_email: str | None = None  # the address a resume code was sent to
+    back: dict | None = None  # a raise of the level: the login continuation to resume after it (query parameters)
 
     @classmethod
     def load(cls) -> "EnrollmentFlow | None":

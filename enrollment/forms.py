@@ -27,6 +27,20 @@ class StartForm(FlaskForm):
                            validators=[DataRequired(message=_l("Please confirm that you agree."))])
 
 
+class RaiseForm(FlaskForm):
+    """Start an identity check that raises the level of the logged-in account (remote routes only)."""
+
+    route = RadioField(_l("How do you want to prove who you are?"),
+                       choices=[SelectChoice("passport", _l("With my passport's chip and a selfie: I have the "
+                                                             "OneID reader app on a phone with NFC, or a "
+                                                             "computer with a contactless card reader")),
+                                SelectChoice("register_photo", _l("With this phone alone: a photo of my passport "
+                                                                   "and a selfie, checked by a consular officer"))],
+                       default="register_photo", validators=[InputRequired()])
+    consent = BooleanField(_l("I have read what happens to my data and agree to the checks described above."),
+                           validators=[DataRequired(message=_l("Please confirm that you agree."))])
+
+
 class ContactForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     residence_country = SelectField(_l("Country where you live"), choices=[],

@@ -85,6 +85,15 @@ MESSAGES = {
     "passkey_failed": _l("The passkey could not be created. Try again, or use a password and an "
                          "authenticator app."),
     "resume_unknown": _l("If an enrollment with this address exists, we sent a code to it."),
+    # raising the identity level of an existing account
+    "raise_pinfl_mismatch": _l("This passport belongs to someone else than the account you are logged in to. "
+                               "Use your own passport."),
+    "raise_login_not_recent": _l("For your safety, log in again before you verify your identity."),
+    "raise_level_reached": _l("Your identity level is already as high as a remote check can make it. "
+                              "To raise it further, visit a consulate or a public service centre."),
+    "raise_not_allowed": _l("Your identity level cannot be raised this way now."),
+    "raise_other_account": _l("This identity check belongs to another OneID account. Log in to that account "
+                              "to finish it."),
 }
 
 # Hint keys of the biometrics library (biometrics/reasons.py), translated.

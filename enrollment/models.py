@@ -32,6 +32,10 @@ FINAL_STATUSES = (REJECTED, ACTIVATED, CONSULAR, WITHDRAWN, EXPIRED)
 
 ENROLL = "enroll"
 RECOVERY = "recovery"
+# A logged-in citizen proves their identity again to raise their existing
+# account's identity level: the case is bound to that account (`account_id`
+# from the start), keeps its login methods, and never lowers its level.
+RAISE = "raise_level"
 
 # Routes (docs/enrollment.md, "Routes that fit the device").
 PASSPORT = "passport"  # the passport chip, read by a reader app or a card reader
@@ -44,7 +48,7 @@ class EnrollmentCase(Base):
     __tablename__ = "enrollment_case"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    purpose: Mapped[str] = mapped_column(String(16), default=ENROLL)  # enroll, recovery
+    purpose: Mapped[str] = mapped_column(String(16), default=ENROLL)  # enroll, recovery, raise_level
     route: Mapped[str] = mapped_column(String(16), default=PASSPORT)  # passport, register_photo, consular
     status: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS, index=True)
     locale: Mapped[str] = mapped_column(String(8), default="uz")
@@ -86,6 +90,7 @@ class EnrollmentCase(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))  # "policy" or an operator / officer id
     # activation
     activation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # the account the case made or recovered; for raise_level, the account that started it
     account_id: Mapped[str | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     activated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     biometrics_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

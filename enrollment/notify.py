@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from enrollment.config import ACTIVATION_TTL_DAYS
 from enrollment.messages import message
-from enrollment.models import EnrollmentCase
+from enrollment.models import RAISE, EnrollmentCase
 
 
 def code_email(code: str) -> tuple[str, str]:
@@ -24,7 +24,12 @@ def send_decision(email_sender, case: EnrollmentCase, *, issuer: str, activation
     if not case.email:
         return
     with force_locale(case.locale):
-        if case.status == "approved" and activation_token:
+        if case.status == "approved" and activation_token and case.purpose == RAISE:
+            subject = _("Your identity was confirmed")
+            body = _("Your identity was confirmed. To raise the identity level of your OneID account, open this "
+                     "link within %(days)d days and log in to your account:\n\n%(url)s\n\nYour login methods "
+                     "stay as they are.", days=ACTIVATION_TTL_DAYS, url=activation_url(issuer, activation_token))
+        elif case.status == "approved" and activation_token:
             subject = _("Your OneID enrollment is approved")
             body = _("Your identity was confirmed. Activate your OneID account within %(days)d days by opening "
                      "this link on your phone:\n\n%(url)s\n\nThere you create a passkey, or a password and an "

@@ -8,6 +8,7 @@ import itertools
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from idp.auth.continuations_web import continuation_args
 from idp.links import external_url
 from idp.notify.senders import DeliveryError
 
@@ -47,6 +48,20 @@ def book():
                for country, items in itertools.groupby(rows, key=lambda c: c.country)]
     grouped.sort(key=lambda pair: pair[0])
     return render_template("consular/book.html", grouped=grouped,
+                           country_name=lambda code: notify.country_name(code, locale))
+
+
+@bp.get("/in-person")
+def in_person():
+    """Where to verify one's identity in person (to raise an account's
+    identity level, or to enroll): the consulates, and what to bring."""
+    rows = consulates.all_consulates(db(), active_only=True)
+    locale = _locale()
+    grouped = [(notify.country_name(country, locale), list(items))
+               for country, items in itertools.groupby(rows, key=lambda c: c.country)]
+    grouped.sort(key=lambda pair: pair[0])
+    back = continuation_args()
+    return render_template("consular/in_person.html", grouped=grouped, back=back,
                            country_name=lambda code: notify.country_name(code, locale))
 
 

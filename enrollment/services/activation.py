@@ -1,5 +1,6 @@
 """Activation of an approved case: the account (new, or the existing one for
-a recovery) and its first authenticators.
+a recovery) and its first authenticators; for a raise_level case, the higher
+identity level of the account that started it (`raise_level`), and nothing else.
 
 The account is created (or, for a recovery, found by PINFL) when the citizen
 starts activating, with no authenticator, so a passkey ceremony has an
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from idp.audit.log import record
 from idp.auth import totp
 from idp.auth.factors import totp_enroll
+from idp.auth.levels import rank
 from idp.auth.models import Authenticator
 from idp.auth.passwords import Passwords
 from idp.auth.policy import policy_errors
@@ -33,7 +35,8 @@ from idp.people.services import person_from_record
 from idp.registry import CitizenRegistry
 
 from enrollment.errors import ActivationError
-from enrollment.models import ACTIVATED, APPROVED, ENROLL, EnrollmentCase
+from enrollment.models import ACTIVATED, APPROVED, ENROLL, RAISE, EnrollmentCase
+from enrollment.services import lifecycle
 from enrollment.services.cases import release_claim
 
 PROOFING_METHOD = "remote_passport"
@@ -41,6 +44,11 @@ IDENTITY_LEVEL = "substantial"
 # How each remote route proofs identity, as the account records it (the `proofing_method` claim).
 PROOFING_METHODS = {"passport": PROOFING_METHOD, "register_photo": "remote_register_photo"}
 DEFAULT_LEVELS = {"passport": IDENTITY_LEVEL, "register_photo": IDENTITY_LEVEL}
+
+
+def best_remote_level(levels: dict[str, str] | None = None) -> str:
+    """The highest identity level a remote route gives (IDP_ENROLLMENT_LEVELS)."""
+    return max((levels or DEFAULT_LEVELS).values(), key=rank)
 
 
 def proofing_of(case: EnrollmentCase, levels: dict[str, str] | None = None) -> tuple[str, str]:
@@ -84,7 +92,7 @@ def ensure_account(session: Session, case: EnrollmentCase, registry: CitizenRegi
                    levels: dict[str, str] | None = None) -> Account:
     """The account this activation binds authenticators to (created for an
     enrollment on first call). Raises ActivationError, RegistryUnavailable."""
-    if case.status != APPROVED:
+    if case.status != APPROVED or case.purpose == RAISE:  # a raise binds no authenticator (raise_level)
         raise ActivationError(code="case_not_approved")
     if case.account_id:
         account = session.get(Account, case.account_id)
@@ -116,6 +124,15 @@ def ensure_account(session: Session, case: EnrollmentCase, registry: CitizenRegi
     case.account_id = account.id
     record(session, "enrollment.account.created", actor=account.id, subject=account.id, case=case.id)
     return account
+
+
+def raise_level(session: Session, case: EnrollmentCase, account: Account, *,
+                levels: dict[str, str] | None = None) -> bool:
+    """Apply an approved raise_level case to the account that started it (the
+    level its route gives, never lower than the account's own); True when the
+    level rose. Raises lifecycle.RaiseRefused."""
+    level, method = proofing_of(case, levels)
+    return lifecycle.complete_raise(session, case, account, level=level, method=method)
 
 
 def password_problems(case: EnrollmentCase, account: Account, password: str) -> list[str]:

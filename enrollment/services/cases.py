@@ -16,10 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.audit.log import record
+from idp.auth.levels import rank
+from idp.auth.models import LoginSession
+from idp.auth.reauth import DEFAULT_MAX_AGE, recent_enough
 from idp.db import utcnow
 
 from enrollment import steps
-from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RECOVERY, ROUTES, EnrollmentCase
+from enrollment.errors import StepNotAllowed
+from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RAISE, RECOVERY, ROUTES, EnrollmentCase
 # The status transitions live in lifecycle.py; these names stay importable from here.
 from enrollment.services.lifecycle import (  # noqa: F401
     delete_biometrics,
@@ -29,7 +33,15 @@ from enrollment.services.lifecycle import (  # noqa: F401
     withdraw,
 )
 
-PURPOSES = (ENROLL, RECOVERY)
+PURPOSES = (ENROLL, RECOVERY, RAISE)
+REMOTE_ROUTES = ("passport", "register_photo")
+RAISE_MAX_AGE = DEFAULT_MAX_AGE  # seconds: a raise starts only from a login this recent
+
+
+class RaiseRefused(StepNotAllowed):
+    """A raise of the identity level that cannot start (the code says why)."""
+
+    code = "raise_not_allowed"
 
 
 def key_hash(key: str) -> str:
@@ -37,19 +49,61 @@ def key_hash(key: str) -> str:
 
 
 def start_case(session: Session, *, purpose: str, route: str, locale: str,
-               lifetime_days: int) -> tuple[EnrollmentCase, str]:
-    """A new case and the browser key that holds it."""
+               lifetime_days: int, account_id: str | None = None) -> tuple[EnrollmentCase, str]:
+    """A new case and the browser key that holds it. A raise_level case is
+    bound to its account from the start (`start_raise`); no other is."""
     if purpose not in PURPOSES or route not in ROUTES:
         raise ValueError("unknown purpose or route")
+    if (purpose == RAISE) != (account_id is not None):
+        raise ValueError("a raise_level case, and only one, is bound to an account when it starts")
     key = secrets.token_urlsafe(32)
     now = utcnow()
     case = EnrollmentCase(purpose=purpose, route=route, locale=locale, browser_key_hash=key_hash(key),
-                          created_at=now, updated_at=now, started_at=now,
+                          created_at=now, updated_at=now, started_at=now, account_id=account_id,
                           expires_at=now + dt.timedelta(days=lifetime_days))
     session.add(case)
     session.flush()
     record(session, "enrollment.case.started", subject=case.id, purpose=purpose, route=route, locale=locale)
     return case, key
+
+
+def start_raise(session: Session, login: LoginSession | None, *, route: str, locale: str, lifetime_days: int,
+                best_level: str, now: dt.datetime | None = None) -> tuple[EnrollmentCase, str]:
+    """A case that raises the identity level of the account of `login`, which
+    must be at most RAISE_MAX_AGE seconds old (a stolen, idle session does
+    not start one). Remote routes only (a consulate is visited, not started
+    here); refused when the account's level is already `best_level` (the
+    most a remote route gives) or more. The account's verified e-mail address
+    counts as the case's contact step."""
+    if route not in REMOTE_ROUTES:
+        raise ValueError("unknown route")
+    if login is None or not recent_enough(login, "low", RAISE_MAX_AGE, now=now):
+        raise RaiseRefused(code="raise_login_not_recent")
+    account = login.account
+    if account.status != "active":
+        raise RaiseRefused(code="no_account_to_recover")
+    if rank(account.identity_level) >= rank(best_level):
+        raise RaiseRefused(code="raise_level_reached")
+    earlier = open_raise_case(session, account.id)
+    if earlier is not None and earlier.status != IN_PROGRESS:
+        raise RaiseRefused(code="enrollment_in_progress")  # submitted: waiting for an officer, or approved
+    if earlier is not None:
+        withdraw(session, earlier)  # an unfinished one (perhaps in another browser) gives way
+    case, key = start_case(session, purpose=RAISE, route=route, locale=locale, lifetime_days=lifetime_days,
+                           account_id=account.id)
+    if account.email and account.email_verified:
+        case.email, case.email_verified_at = account.email, utcnow()
+        case.phone = account.phone if account.phone_verified else None
+    record(session, "enrollment.raise.started", actor=account.id, subject=case.id, account=account.id,
+           level=account.identity_level)
+    return case, key
+
+
+def open_raise_case(session: Session, account_id: str) -> EnrollmentCase | None:
+    """The account's newest open raise_level case."""
+    return session.scalars(select(EnrollmentCase).where(
+        EnrollmentCase.purpose == RAISE, EnrollmentCase.account_id == account_id,
+        EnrollmentCase.status.in_(OPEN_STATUSES)).order_by(EnrollmentCase.updated_at.desc())).first()
 
 
 def case_for_browser(session: Session, case_id: str | None, key: str | None) -> EnrollmentCase | None:

@@ -34,7 +34,7 @@ from idp.registry import CitizenRegistry
 
 from enrollment import steps
 from enrollment.errors import AttemptsExhausted, StepNotAllowed, UploadMalformed
-from enrollment.models import ENROLL, BiometricRecord, ChipEvidence, EnrollmentCase, EnrollmentClaim
+from enrollment.models import ENROLL, RAISE, BiometricRecord, ChipEvidence, EnrollmentCase, EnrollmentClaim
 from enrollment.services.cases import clear_after
 from enrollment.services.crypto import BiometricCipher
 from enrollment.services.names import holder_matches
@@ -162,6 +162,9 @@ def _check_unique(session: Session, case: EnrollmentCase, pinfl: str, reasons: l
     account = session.scalars(select(Account).join(Person).where(Person.pinfl == pinfl)).first()
     if case.purpose == ENROLL and account is not None:
         reasons.append("already_enrolled")
+        return
+    if case.purpose == RAISE and (account is None or account.id != case.account_id):
+        reasons.append("raise_pinfl_mismatch")  # another person's passport than the account's owner
         return
     if case.purpose != ENROLL and (account is None or account.status != "active"):
         reasons.append("no_account_to_recover")

@@ -12,6 +12,7 @@ never sets `status`, `route` or the decision columns itself:
          ├─withdraw / expire──▶ withdrawn / expired
          └─decide (policy)─────▶ approved / rejected
     rejected (by the policy, person known, recent) ──override──▶ approved
+    approved (raise_level) ──complete_raise──▶ activated (the account's level raised, nothing else)
 
 `is_overridable` is the one statement of which automatic rejections an
 officer may override; `overridable_clause` is the same rule as a query.
@@ -26,18 +27,21 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from idp.audit.log import record
+from idp.auth.levels import rank
 from idp.db import utcnow
 from idp.people.models import Account, Person
 
 from enrollment import policy, steps
 from enrollment.errors import StepNotAllowed
 from enrollment.models import (
+    ACTIVATED,
     APPROVED,
     AWAITING_REVIEW,
     CONSULAR,
     EXPIRED,
     IN_PROGRESS,
     PASSPORT,
+    RAISE,
     REGISTER_PHOTO,
     REJECTED,
     WITHDRAWN,
@@ -209,6 +213,45 @@ def override(session: Session, case: EnrollmentCase, *, by: str) -> str:
         raise OverrideRefused(code="already_enrolled")
     _take_claim(session, case)
     return decide(session, case, policy.Decision(policy.APPROVE, ("rejection_overridden",)), by=by)
+
+
+# -- raising the identity level of the account that started the case -------------------
+class RaiseRefused(StepNotAllowed):
+    """A raise_level case that cannot complete for this account (the code says why)."""
+
+    code = "raise_not_allowed"
+
+
+def raised_level(current: str, offered: str) -> str:
+    """The level after a raise: the higher of the two; a raise never lowers."""
+    return offered if rank(offered) > rank(current) else current
+
+
+def complete_raise(session: Session, case: EnrollmentCase, account: Account, *, level: str,
+                   method: str) -> bool:
+    """Close an approved raise_level case for the account that started it:
+    its identity level becomes the higher of its own and `level`, with
+    `method` as its proofing method when that raised it. Its login methods,
+    sessions and contact data stay as they are. True when the level rose."""
+    if case.purpose != RAISE or case.status != APPROVED:
+        raise RaiseRefused(code="case_not_approved")
+    if case.account_id is None or case.account_id != account.id:
+        raise RaiseRefused(code="raise_other_account")
+    if account.status != "active" or account.person.pinfl != case.pinfl:
+        raise RaiseRefused(code="raise_pinfl_mismatch")
+    before = account.identity_level
+    after = raised_level(before, level)
+    raised = after != before
+    if raised:
+        account.identity_level, account.proofing_method = after, method
+    now = utcnow()
+    case.status, case.activated_at, case.activation_token_hash, case.updated_at = ACTIVATED, now, None, now
+    release_claim(session, case)
+    record(session, "account.identity_level_raised" if raised else "account.identity_level_kept", actor=account.id,
+           subject=account.id, case=case.id, before=before, after=after, method=method)
+    record(session, "enrollment.activated", actor=account.id, subject=case.id, account=account.id, method="raise",
+           purpose=case.purpose)
+    return raised
 
 
 def _activation_token(case: EnrollmentCase) -> str:

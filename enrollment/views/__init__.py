@@ -6,6 +6,7 @@ from __future__ import annotations
 
 def blueprints():
     from enrollment.views import activation, capture, pages, passkey_activation, reader, routes, scan  # noqa: F401 - routes
+    from enrollment.views import raise_level  # noqa: F401 - routes
     from enrollment.views.common import bp, reader_bp
 
     return bp, reader_bp

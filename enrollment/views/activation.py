@@ -20,7 +20,7 @@ from enrollment.errors import EnrollmentError
 from enrollment.flow import EnrollmentFlow
 from enrollment.forms import CodeForm, PasswordTotpForm, ResumeForm
 from enrollment.messages import message
-from enrollment.models import APPROVED, RECOVERY, EnrollmentCase
+from enrollment.models import APPROVED, RAISE, RECOVERY, EnrollmentCase
 from enrollment.services import activation, cases
 from enrollment.views import passkey_activation, revocation
 from enrollment.views.common import (bp, client_address, db_session, flow, limit, page, require_case, save_flow,
@@ -44,6 +44,8 @@ def activation_link(token: str):
 
 def approved_case() -> EnrollmentCase:
     case = require_case()
+    if case.purpose == RAISE:  # binds no authenticator: it raises the level of the account that started it
+        abort(redirect(url_for("enrollment.raise_finish")))
     if case.status != APPROVED or not activation.activation_open(case, ACTIVATION_TTL_DAYS):
         abort(redirect(where_to(case) if case.status != APPROVED else url_for("enrollment.status")))
     return case
