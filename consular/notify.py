@@ -91,6 +91,15 @@ def case_approved(sender, email: str, locale: str, *, activation_url: str, days:
                       "and an authenticator app code.", days=days, url=activation_url))
 
 
+def level_raise_approved(sender, email: str, locale: str, *, activation_url: str, days: int) -> None:
+    """An approved case of a citizen who raises the identity level of their existing account."""
+    with force_locale(locale):
+        sender.send(email, _("Your identity was confirmed"),
+                    _("A consular officer confirmed your identity. To raise the identity level of your OneID "
+                      "account, open this link within %(days)d days and log in to your account:\n\n%(url)s\n\n"
+                      "Your login methods stay as they are.", days=days, url=activation_url))
+
+
 def case_rejected(sender, email: str, locale: str, *, reason: str, note: str | None, booking_url: str) -> None:
     with force_locale(locale):
         text = str(REJECTION_REASONS.get(reason, REJECTION_REASONS["other"]))

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from enrollment.config import ACTIVATION_TTL_DAYS
 from enrollment.messages import message as enrollment_message
+from enrollment.models import RAISE
 from enrollment.notify import activation_url
 from idp.cabinet import alerts
 from idp.db import utcnow
@@ -98,7 +99,7 @@ def case_approve(officer, case_id: str):
     outcome = decisions.approve(db(), case, review, actor=_actor(officer))
     db().commit()
     if outcome.activation_token and case.email:
-        _send(notify.case_approved, case.email, case.locale,
+        _send(notify.level_raise_approved if case.purpose == RAISE else notify.case_approved, case.email, case.locale,
               activation_url=activation_url(svc().config.issuer, outcome.activation_token), days=ACTIVATION_TTL_DAYS)
     return _back(officer, case)
 

@@ -103,8 +103,9 @@ def test_the_step_up_page_offers_a_remote_check_and_a_visit_in_each_language(app
         remote = _("Verify with your passport from this phone")
         visit = _("Visit a consulate or public service centre")
         keep = _("Continue with the current level")
-    if lang != "en":
-        assert remote != "Verify with your passport from this phone" and visit != "Visit a consulate or public service centre"
+    if lang != "en":  # translated, not the English source
+        assert (remote, visit) != ("Verify with your passport from this phone",
+                                   "Visit a consulate or public service centre")
     assert remote in html and visit in html and keep in html
     # both links carry the paused request, so it can resume after the level is raised
     assert re.search(rf'href="/enroll/raise\?r={rid}"', html)
@@ -236,6 +237,39 @@ def test_approval_raises_the_level_and_keeps_the_login_methods_and_the_paused_re
     assert f"r={rid}" in back
     resumed = http.get(back)
     assert "why=authentication_level" in resumed.headers["Location"]  # only the login's own strength is left
+
+
+def test_an_officer_approval_is_mailed_and_finished_by_the_owner_on_another_device(app, idp, demo, pki, cli):
+    http = app.test_client()
+    http.get("/enroll/?lang=en")
+    log_in(http, AZIZ.personal_number)
+    account = account_of(idp, AZIZ.personal_number)
+    before = authenticators_of(idp, account.id)
+    assert start_raise(http).status_code == 303
+    journey = Journey(app, idp, make_passport(pki, AZIZ), http=http, email=AZIZ_EMAIL)
+    assert journey.document(AZIZ).status_code == 302
+    assert journey.read_chip().get_json()["outcome"] == "verified"
+    assert journey.selfie().get_json()["done"]
+    assert journey.submit().headers["Location"].endswith("/enroll/status")
+    case = journey.case()
+    assert (case.purpose, case.status) == ("raise_level", "awaiting_review")
+    cli("enrollment", "approve", case.id)
+    mail = journey.last_mail(AZIZ_EMAIL)
+    assert "raise the identity level" in mail.body and "passkey" not in mail.body
+    link = re.search(r"http://localhost(/enroll/activate/\S+)", mail.body).group(1)
+
+    laptop = app.test_client()
+    assert laptop.get(link).headers["Location"].endswith("/enroll/activate")
+    assert laptop.get("/enroll/activate").headers["Location"].endswith("/enroll/raise/finish")
+    to_login = laptop.get("/enroll/raise/finish").headers["Location"]
+    assert to_login.startswith("/login?next=")
+    back = log_in(laptop, AZIZ.personal_number, to_login[len("/login"):]).headers["Location"]
+    assert back.endswith("/enroll/raise/finish")
+    token = csrf_in(laptop.get("/enroll/raise/finish").get_data(as_text=True))
+    assert laptop.post("/enroll/raise/finish", data={"csrf_token": token}).status_code == 303
+    assert account_of(idp, AZIZ.personal_number).identity_level == "substantial"
+    assert authenticators_of(idp, account.id) == before
+    assert http.get("/").status_code == 200  # the phone's session goes on
 
 
 def test_another_account_cannot_reach_the_case(app, idp, demo, pki, auto_approve):
