@@ -6,6 +6,7 @@ from flask import redirect, request, url_for
 from flask_babel import get_locale
 
 from idp.app import services
+from idp.auth.current import current_login
 from idp.i18n import stored_locale
 from idp.messages import message as idp_message
 from idp.notify.senders import DeliveryError
@@ -51,7 +52,8 @@ def start():
     form = StartForm(purpose=purpose)
     case = current_case()
     return page("enrollment/start.html", case if case is not None and case.open else None, form=form,
-                purpose=purpose, resume_url=where_to(case) if case is not None and case.open else None)
+                purpose=purpose, resume_url=where_to(case) if case is not None and case.open else None,
+                logged_in=current_login() is not None)
 
 
 @bp.post("/start")

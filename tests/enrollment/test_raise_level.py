@@ -340,3 +340,11 @@ def test_the_raise_never_goes_through_the_authenticator_activation(app, idp, dem
         s.flush()
         with pytest.raises(ActivationError):
             ensure_account(s, case, idp.registry)
+
+
+def test_a_logged_in_citizen_on_the_enrollment_start_is_pointed_to_the_raise(app, demo):
+    http = app.test_client()
+    assert 'id="raise-instead"' not in http.get("/enroll/?lang=en").get_data(as_text=True)
+    log_in(http, AZIZ.personal_number)
+    page = http.get("/enroll/?lang=en").get_data(as_text=True)
+    assert 'id="raise-instead"' in page and 'href="/enroll/raise"' in page
