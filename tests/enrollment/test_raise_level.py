@@ -179,6 +179,19 @@ def test_a_passport_of_another_person_is_refused(app, idp, demo, pki, holder):
     assert "someone else than the account" in http.get("/enroll/chip?lang=en").get_data(as_text=True)
 
 
+def test_on_the_register_photo_route_a_passport_of_another_person_is_refused(app, idp, demo, holder):
+    http = app.test_client()
+    log_in(http, AZIZ.personal_number)
+    assert start_raise(http, route="register_photo").status_code == 303
+    journey = Journey(app, idp, None, http=http, email=AZIZ_EMAIL)
+    assert journey.document(holder).headers["Location"].endswith("/enroll/chip")
+    assert http.get("/enroll/chip").headers["Location"].endswith("/enroll/register")
+    refused = journey.post_form("/enroll/register?lang=en", {})
+    assert refused.status_code == 400
+    assert "someone else than the account" in refused.get_data(as_text=True)
+    assert journey.case().pinfl is None and journey.case().register_at is None
+
+
 def test_the_passport_of_an_account_with_its_own_login_is_refused_too(app, idp, demo, pki):
     """Dilnoza has an account of her own: her passport cannot raise Aziz's level."""
     http = app.test_client()
