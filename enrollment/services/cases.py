@@ -22,10 +22,10 @@ from idp.auth.reauth import DEFAULT_MAX_AGE, recent_enough
 from idp.db import utcnow
 
 from enrollment import steps
-from enrollment.errors import StepNotAllowed
 from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RAISE, RECOVERY, ROUTES, EnrollmentCase
 # The status transitions live in lifecycle.py; these names stay importable from here.
 from enrollment.services.lifecycle import (  # noqa: F401
+    RaiseRefused,
     delete_biometrics,
     expire,
     release_claim,
@@ -36,12 +36,6 @@ from enrollment.services.lifecycle import (  # noqa: F401
 PURPOSES = (ENROLL, RECOVERY, RAISE)
 REMOTE_ROUTES = ("passport", "register_photo")
 RAISE_MAX_AGE = DEFAULT_MAX_AGE  # seconds: a raise starts only from a login this recent
-
-
-class RaiseRefused(StepNotAllowed):
-    """A raise of the identity level that cannot start (the code says why)."""
-
-    code = "raise_not_allowed"
 
 
 def key_hash(key: str) -> str:

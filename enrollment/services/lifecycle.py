@@ -217,7 +217,7 @@ def override(session: Session, case: EnrollmentCase, *, by: str) -> str:
 
 # -- raising the identity level of the account that started the case -------------------
 class RaiseRefused(StepNotAllowed):
-    """A raise_level case that cannot complete for this account (the code says why)."""
+    """A raise of the identity level that cannot start, or complete for this account (the code says why)."""
 
     code = "raise_not_allowed"
 

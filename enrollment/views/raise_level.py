@@ -13,7 +13,6 @@ from __future__ import annotations
 from flask import current_app, redirect, request, url_for
 from flask_babel import get_locale
 
-from idp.app import services
 from idp.auth.continuations_web import browser_binding, continuation_args, local_path, registry
 from idp.auth.current import current_login
 from idp.auth.levels import rank
