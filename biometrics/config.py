@@ -95,6 +95,11 @@ class BiometricsSettings:
     max_frame_rate: float = 60.0
     max_frame_gap_s: float = 1.5
     max_faceless_fraction: float = 0.15
+    # A face lost by the detector is looked for again where it was, with
+    # this lower score, within this time of the last confident detection
+    # (liveness/analysis.py).
+    track_min_score: float = -0.8
+    track_max_gap_s: float = 0.8
     max_duplicate_fraction: float = 0.2
     replay_ttl_s: float = 30 * 24 * 3600.0
     fingerprint_key: bytes = field(default=b"", repr=False)
@@ -113,6 +118,8 @@ class BiometricsSettings:
     action_shape_change: float = 0.12
     # Passive cue: periodic texture (moire) on the face region (texture.py).
     screen_moire_score: float = 60.0
+    # Passive cue: rolling refresh bands between consecutive frames (texture.py).
+    screen_banding_score: float = 100.0
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -238,6 +245,8 @@ def _validate(s: BiometricsSettings) -> None:
              "need min_frame_rate <= frame_rate <= blink_frame_rate <= max_frame_rate")
     _require(s.max_frame_gap_s > 0.0, "max_frame_gap_s must be positive")
     _require(0.0 <= s.max_faceless_fraction < 0.5, "max_faceless_fraction must be in [0, 0.5)")
+    _require(-1.5 <= s.track_min_score <= 0.0, "track_min_score must be in [-1.5, 0]")
+    _require(0.0 <= s.track_max_gap_s <= 2.0, "track_max_gap_s must be in [0, 2]")
     _require(0.0 <= s.max_duplicate_fraction < 0.5, "max_duplicate_fraction must be in [0, 0.5)")
     _require(s.replay_ttl_s > 0.0, "replay_ttl_s must be positive")
     _require(0.0 < s.blink_closed_ratio < s.blink_open_ratio <= 1.0,

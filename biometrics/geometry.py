@@ -5,7 +5,13 @@
 * mouth aspect ratio (MAR): inner-lip opening over inner mouth width;
 * mouth width over the distance between the eye centres (grows with a smile);
 * head yaw, pitch and roll: yaw and pitch from `cv2.solvePnP` against a
-  generic 3D face, roll from the line through the eyes.
+  generic 3D face, roll from the line through the eyes;
+* a second yaw from the face outline (`contour_yaw`): how far the nose tip
+  sits from the middle of the jaw line at mouth level. The landmark model's
+  shape prior holds the inner points (eyes, nose, mouth) close to a frontal
+  layout, so the PnP yaw reads a turned head at about 0.5-0.7 of its angle;
+  the outline follows the turn more fully. Head-turn decisions use both
+  (liveness/state_machine.py).
 
 Sign conventions, for frames as the camera sees them (not mirrored):
 positive yaw means the nose points to the right of the image, which is the
@@ -20,7 +26,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["FaceGeometry", "GENERIC_FACE_MM", "PLANE_POINTS", "head_pose", "measure", "nose_parallax"]
+__all__ = ["FaceGeometry", "GENERIC_FACE_MM", "PLANE_POINTS", "contour_yaw", "head_pose", "measure", "nose_parallax",
+           "yaw_between"]
 
 RIGHT_EYE = slice(36, 42)  # the person's right eye: left side of the image
 LEFT_EYE = slice(42, 48)
@@ -47,6 +54,9 @@ GENERIC_FACE_MM: dict[int, tuple[float, float, float]] = {
 _MODEL_INDEX = list(GENERIC_FACE_MM)
 _MODEL_POINTS = np.array([GENERIC_FACE_MM[i] for i in _MODEL_INDEX], dtype=np.float64)
 _MODEL_EYE_DISTANCE = 61.0  # mm between the eye centres of the generic face
+# The jaw outline at mouth level (landmarks 2 and 14) of the generic face:
+# about 120 mm across and 65 mm behind the nose tip.
+_CONTOUR_HALF_WIDTH_MM, _CONTOUR_DEPTH_MM = 60.0, 65.0
 
 # Points close to one plane (eye corners, mouth corners, outer brow ends) and
 # points well in front of it (the nose ridge), for the parallax measure.
@@ -63,6 +73,7 @@ class FaceGeometry:
     yaw: float  # degrees
     pitch: float
     roll: float
+    contour_yaw: float = 0.0  # degrees, same sign as `yaw` (see contour_yaw())
 
 
 def eye_aspect_ratio(eye: np.ndarray) -> float:
@@ -114,6 +125,31 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
     return yaw, pitch
 
 
+def contour_yaw(points: np.ndarray) -> float:
+    """Yaw in degrees from where the nose tip sits between the two sides of
+    the jaw outline at mouth level. Turning by t, a point of the outline
+    w to the side and d behind the nose tip is seen w cos t +- d sin t from
+    the nose, so (near - far) / (near + far) = (d / w) tan t."""
+    nose = points[30, 0]
+    right, left = nose - points[2, 0], points[14, 0] - nose  # image-left side, image-right side
+    total = right + left
+    if total <= 0:
+        return 0.0
+    ratio = (right - left) / total
+    return math.degrees(math.atan(ratio * _CONTOUR_HALF_WIDTH_MM / _CONTOUR_DEPTH_MM))
+
+
+def yaw_between(a: FaceGeometry, b: FaceGeometry) -> float:
+    """Degrees of head turn between two frames, from both readings: the
+    larger one, at most twice the smaller, and only where they agree on the
+    side (else the PnP reading alone)."""
+    pnp, outline = a.yaw - b.yaw, a.contour_yaw - b.contour_yaw
+    if pnp * outline <= 0:
+        return abs(pnp)
+    small, large = sorted((abs(pnp), abs(outline)))
+    return min(large, 2.0 * small)
+
+
 def measure(points: np.ndarray, image_size: tuple[int, int]) -> FaceGeometry:
     right, left = eye_centres(points)
     eye_distance = float(np.linalg.norm(left - right))
@@ -128,6 +164,7 @@ def measure(points: np.ndarray, image_size: tuple[int, int]) -> FaceGeometry:
         yaw=yaw,
         pitch=pitch,
         roll=roll,
+        contour_yaw=contour_yaw(points),
     )
 
 

@@ -113,6 +113,7 @@ _REASON_HINTS: dict[str, str] = {
     "planar_motion": "no_photo_or_screen",
     "planar_action": "no_photo_or_screen",
     "screen_moire": "no_photo_or_screen",
+    "screen_banding": "no_photo_or_screen",
     "liveness_failed": "restart_check",
     # Operator-side problems (never the person's fault)
     "liveness_unavailable": "try_again_later",

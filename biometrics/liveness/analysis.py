@@ -6,6 +6,7 @@ the expensive embeddings are computed later, for a few chosen frames only.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -28,6 +29,7 @@ class FrameAnalysis:
     index: int
     timestamp_s: float
     face_count: int  # significant faces (see FaceDetector.significant)
+    tracked: bool = False  # found by following the face of the frame before (FaceDetector.track)
     box: FaceBox | None = None
     geometry: FaceGeometry | None = None
     quality: QualityReport | None = None
@@ -66,17 +68,39 @@ class FrameAnalyzer:
         self._settings = faces.settings
 
     def analyze(self, frames: Sequence[DecodedFrame]) -> list[FrameAnalysis]:
-        return [self.analyze_one(frame) for frame in frames]
+        """Every frame, in capture order. A frame where no face is detected
+        right after frames with one face (within `track_max_gap_s` of the
+        last confident detection) looks again where that face was, with the
+        lower threshold `track_min_score`: a head turned past about 30
+        degrees drops out of the frontal detector for a few frames."""
+        out: list[FrameAnalysis] = []
+        last: FrameAnalysis | None = None  # the last frame where the detector found one face
+        for frame in frames:
+            near = None
+            if last is not None and frame.timestamp_s - last.timestamp_s <= self._settings.track_max_gap_s:
+                near = last.box
+            analysis = self.analyze_one(frame, near=near)
+            if analysis.has_face and not analysis.tracked:
+                last = analysis
+            elif analysis.face_count > 1:
+                last = None
+            out.append(analysis)
+        return out
 
-    def analyze_one(self, frame: DecodedFrame) -> FrameAnalysis:
+    def analyze_one(self, frame: DecodedFrame, *, near: FaceBox | None = None) -> FrameAnalysis:
         rgb = frame.image.pixels
         detector = self._faces.detector
         boxes = detector.significant(detector.detect(rgb, upsample=0))
+        tracked = False
+        if not boxes and near is not None:
+            found = detector.track(rgb, near, min_score=self._settings.track_min_score)
+            boxes, tracked = ([found], True) if found is not None else ([], False)
         if len(boxes) != 1:
             return FrameAnalysis(frame.index, frame.timestamp_s, len(boxes), pixels=rgb)
         box = boxes[0]
         points = detector.landmarks68(rgb, box)
-        return analysis_from_landmarks(frame.index, frame.timestamp_s, rgb, box, points, self._settings)
+        analysis = analysis_from_landmarks(frame.index, frame.timestamp_s, rgb, box, points, self._settings)
+        return dataclasses.replace(analysis, tracked=True) if tracked else analysis
 
 
 def analysis_from_landmarks(index, timestamp_s, rgb, box, points, settings) -> FrameAnalysis:

@@ -25,7 +25,7 @@ from .identity import check_identity, match_reference
 from .planarity import check_planarity
 from .results import CheckResult
 from .state_machine import verify_actions
-from .texture import check_screen_texture
+from .texture import check_screen_banding, check_screen_texture
 
 __all__ = ["DlibLivenessEngine", "EngineVerdict", "LivenessEngine", "Reference"]
 
@@ -82,6 +82,7 @@ class DlibLivenessEngine:
         checks.append(check_planarity(faces, base, s))
         checks.append(check_action_geometry(faces, actions.events, base, s))
         checks.append(check_screen_texture(faces, s))
+        checks.append(check_screen_banding(faces, s))
         checks.append(check_frame_quality(faces, base, s))
         identity = check_identity(faces, base.yaw, self.faces.embedder, s)
         checks.append(identity.consistency)

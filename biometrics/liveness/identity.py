@@ -27,6 +27,7 @@ from typing import Sequence
 
 from ..config import BiometricsSettings
 from ..embedding import Embedder, FaceEmbedding
+from ..geometry import yaw_between
 from ..match import MatchResult, compare
 from .analysis import FrameAnalysis, appearance_similarity
 from .results import CheckResult
@@ -48,9 +49,15 @@ def _is_frontal(frame: FrameAnalysis, base_yaw: float, s: BiometricsSettings) ->
 
 
 def select_frames(frames: Sequence[FrameAnalysis], base_yaw: float, s: BiometricsSettings) -> list[int]:
-    good = [i for i, f in enumerate(frames)
-            if _is_frontal(f, base_yaw, s) and f.quality is not None and f.quality.passed]
-    pool = good if len(good) >= 2 else list(range(len(frames)))
+    # Frames found only by following a turned face (`tracked`) are not
+    # embedded: the recognition model is unreliable on faces the detector
+    # itself no longer finds. A jump into or out of such a run escalates the
+    # nearest detected frame beyond it, so a face swapped in there is
+    # embedded where the run ends.
+    detected = [i for i, f in enumerate(frames) if not f.tracked]
+    good = [i for i in detected
+            if _is_frontal(frames[i], base_yaw, s) and frames[i].quality is not None and frames[i].quality.passed]
+    pool = good if len(good) >= 2 else (detected or list(range(len(frames))))
     want = min(s.identity_sample_frames, len(pool))
     picks = {pool[round(k * (len(pool) - 1) / max(1, want - 1))] for k in range(want)}
     # Escalate appearance jumps between consecutive frames.
@@ -67,18 +74,27 @@ def select_frames(frames: Sequence[FrameAnalysis], base_yaw: float, s: Biometric
     for _, i in sorted(jumps):
         if len(extra) >= s.identity_extra_frames:
             break
-        for j in (i, i - 1):
-            if j not in picks and j not in extra:
+        for j in (_detected_from(frames, i, +1), _detected_from(frames, i - 1, -1)):
+            if j is not None and j not in picks and j not in extra:
                 extra.append(j)
                 break
     return sorted(picks | set(extra))
+
+
+def _detected_from(frames: Sequence[FrameAnalysis], i: int, step: int) -> int | None:
+    """`i`, or the first frame from it in direction `step` that the detector found."""
+    while 0 <= i < len(frames):
+        if not frames[i].tracked:
+            return i
+        i += step
+    return None
 
 
 def pair_limit(a: FrameAnalysis, b: FrameAnalysis, s: BiometricsSettings) -> float:
     """How far apart two frames' embeddings may be: `consistency_threshold`
     for frames in the same pose, plus `consistency_per_degree` for each
     degree of yaw between them (embeddings of one face drift as it turns)."""
-    return s.consistency_threshold + s.consistency_per_degree * abs(a.geometry.yaw - b.geometry.yaw)
+    return s.consistency_threshold + s.consistency_per_degree * yaw_between(a.geometry, b.geometry)
 
 
 def check_identity(

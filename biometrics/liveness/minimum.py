@@ -32,6 +32,8 @@ def shortfalls(s: BiometricsSettings) -> list[str]:
         found.append("action_shape_change above 0.2: a tilted print passes blink and smile")
     if s.consistency_threshold > 0.6 or s.consistency_per_degree > 0.01:
         found.append("same-person limit loosened (consistency_threshold <= 0.6, consistency_per_degree <= 0.01)")
+    if s.screen_banding_score > 400.0:
+        found.append("screen_banding_score above 400: screens go unnoticed")
     if s.screen_moire_score > 120.0:
         found.append("screen_moire_score above 120: screens go unnoticed")
     return found

@@ -10,8 +10,10 @@ one ended:
 
 * blink: the eye aspect ratio falls below `blink_closed_ratio` x baseline and
   comes back above `blink_open_ratio` x baseline;
-* turn left / right: yaw moves at least `turn_yaw_deg` from the baseline in
-  the asked direction;
+* turn left / right: the head turns at least `turn_yaw_deg` from the
+  baseline in the asked direction. Two yaw readings must agree (`turned_by`):
+  the PnP yaw and the outline yaw (geometry.py); the stronger one counts, up
+  to twice the weaker, so one misplaced landmark cannot make a turn;
 * smile: mouth width grows to `smile_width_ratio` x baseline;
 * open mouth: the mouth aspect ratio reaches `open_mouth_mar`;
 
@@ -51,6 +53,7 @@ class Baseline:
     mouth_width: float
     yaw: float
     frames: tuple[int, ...]  # positions (in the face-frame list) that defined it
+    contour_yaw: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,17 @@ def baseline_of(frames: Sequence[FrameAnalysis]) -> Baseline:
         mouth_width=median(g.mouth_width for g in geo),
         yaw=median(g.yaw for g in geo),
         frames=tuple(opening),
+        contour_yaw=median(g.contour_yaw for g in geo),
     )
+
+
+def turned_by(geometry, base: Baseline, sign: int) -> float:
+    """Degrees the head turned from the baseline in the direction `sign`:
+    the PnP reading and the outline reading, the larger one but at most
+    twice the smaller (both must see the turn)."""
+    pnp = sign * (geometry.yaw - base.yaw)
+    outline = sign * (geometry.contour_yaw - base.contour_yaw)
+    return min(max(pnp, outline), 2.0 * min(pnp, outline))
 
 
 def _find(action: Action, frames: Sequence[FrameAnalysis], start: int, base: Baseline,
@@ -113,11 +126,11 @@ def _find(action: Action, frames: Sequence[FrameAnalysis], start: int, base: Bas
     if action in TURNS:
         sign = TURNS[action]
         for j in range(start, len(values)):
-            moved = sign * (values[j].yaw - base.yaw)
+            moved = turned_by(values[j], base, sign)
             if moved >= s.turn_yaw_deg:
                 first = next(i for i in range(start, j + 1)
-                             if sign * (values[i].yaw - base.yaw) >= s.turn_yaw_deg / 2)
-                peak = max(sign * (v.yaw - base.yaw) for v in values[j:])
+                             if turned_by(values[i], base, sign) >= s.turn_yaw_deg / 2)
+                peak = max(turned_by(v, base, sign) for v in values[j:])
                 return ActionEvent(action, first, j, frames[j].timestamp_s, peak / s.turn_yaw_deg)
         return None
     # Mouth width is measured over the eye distance, which shrinks as the
@@ -169,7 +182,7 @@ def verify_actions(
     for turn, sign in TURNS.items():
         if turn in expected_actions:
             continue
-        excursion = max(sign * (f.geometry.yaw - base.yaw) for f in frames)
+        excursion = max(turned_by(f.geometry, base, sign) for f in frames)
         if excursion >= settings.turn_yaw_deg:
             return ActionsOutcome(False, "unexpected_action", tuple(events), base,
                                   {"unexpected": turn.value})

@@ -34,7 +34,7 @@ def test_live_capture_passes_end_to_end(service, live_pixels, hopper_chip):
     assert result.outcome == "pass", result.to_dict()
     assert result.passed and result.reasons == ()
     assert [c.name for c in result.checks] == ["challenge", "frame_timing", "replay", "one_face", "actions",
-                                               "planarity", "action_geometry", "screen_texture",
+                                               "planarity", "action_geometry", "screen_texture", "screen_banding",
                                                "frame_quality", "identity_consistency", "face_match"]
     assert result.check("planarity").details["applicable"] is True
     assert result.match.decision == "match" and result.match.distance < 0.4

@@ -49,7 +49,7 @@ def test_live_capture_matching_the_chip_portrait_passes(engine, live_frames, hop
     verdict = engine.decide(_challenge(), live_frames, reference_portrait=hopper_reference)
     checks = {c.name: c for c in verdict.checks}
     assert [c.name for c in verdict.checks] == ["one_face", "actions", "planarity", "action_geometry",
-                                                "screen_texture", "frame_quality", "identity_consistency",
+                                                "screen_texture", "screen_banding", "frame_quality", "identity_consistency",
                                                 "face_match"]
     assert all(c.passed for c in verdict.checks), [c for c in verdict.checks if not c.passed]
     assert checks["actions"].details["detected"] == list(ASKED)

@@ -165,6 +165,21 @@ def test_a_screens_moire_scores_far_above_a_camera_frame(hopper_frame, settings)
     assert moire_score(gray(screen)) > settings.screen_moire_score
 
 
+def test_a_screens_rolling_bands_score_far_above_a_moving_head(hopper_frame, settings):
+    from biometrics.liveness.texture import banding_score
+
+    frame = hopper_frame[0]
+    rows = lambda rgb: np.log(rgb.mean(axis=(1, 2)) + 8.0)  # noqa: E731
+    shown = [images.decode(images.encode(sets.on_screen(frame, n, 5), quality=85)) for n in range(2)]
+    camera = [images.decode(images.encode(images.sensor_noise(np.roll(frame, 3 * n, axis=1),
+                                                              np.random.default_rng(n)), quality=85))
+              for n in range(2)]
+    brighter = images.decode(images.encode(images.lighting(frame, 1.2, 6.0), quality=85))
+    assert banding_score(rows(shown[0]), rows(shown[1])) > settings.screen_banding_score
+    assert banding_score(rows(camera[0]), rows(camera[1])) < settings.screen_banding_score / 4
+    assert banding_score(rows(camera[0]), rows(brighter)) < settings.screen_banding_score / 2  # exposure stepped
+
+
 # --- each attack type on camera frames -------------------------------------------------------
 
 ATTACKS = [
@@ -179,7 +194,7 @@ ATTACKS = [
     ("print_glare", ("turn_left", "smile"), {"planar_motion", "planar_action", "turn_left_not_detected",
                                              "face_missing_in_frames", "smile_not_detected"}),
     ("mask_cutout_eyes", ("blink", "turn_right"), {"planar_motion", "turn_right_not_detected", "blink_not_detected"}),
-    ("screen_replay", ("turn_left", "blink", "smile"), {"screen_moire"}),
+    ("screen_replay", ("turn_left", "blink", "smile"), {"screen_moire", "screen_banding"}),
     ("face_swap", ("smile", "turn_right"), {"identity_inconsistent", "face_mismatch"}),
 ]
 
