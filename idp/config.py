@@ -83,6 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONSULAR_IDLE_TIMEOUT", int, 15 * 60, "Seconds without a request after which the consular portal asks the officer for the passkey again."),
     Setting("CONSULAR_REVIEW_TARGET_HOURS", int, 72, "Service-level target for remote cases: hours from submission to an officer's decision (queue age filters)."),
     Setting("CONSULAR_REMINDER_HOURS", int, 24, "`idp consular send-reminders` e-mails the appointments that start within this many hours."),
+    Setting("GEOIP_DATABASE", str, "auto", "IP-to-city database (.mmdb) that names the city of each login session in the cabinet's device list; `auto`: DB-IP's City Lite database of the optional `geoip` install when present; empty turns places off. Read offline; addresses are neither kept nor logged."),
     Setting("LOG_LEVEL", str, "INFO", "Python log level."),
     Setting("LOG_FORMAT", str, "auto", "`text`, `json` (one object per line, with the request id), or `auto`: json in production, text otherwise."),
     Setting("METRICS_TOKEN", str, "", "Bearer token that /metrics requires; empty leaves /metrics open (keep it off the public network).", secret=True),

@@ -73,6 +73,13 @@ class Idp:
             self.__dict__.pop("pairwise_salt", None)
 
     @functools.cached_property
+    def places(self):
+        """The offline IP-to-city lookup for login sessions' places (`IDP_GEOIP_DATABASE`)."""
+        from idp.cabinet.places import PlaceFinder, database_path
+
+        return PlaceFinder(database_path(self.settings.geoip_database))
+
+    @functools.cached_property
     def pairwise_salt(self) -> str:
         return self.settings.pairwise_salt or dev_secret(self.db, "pairwise_salt")
 

@@ -8,6 +8,7 @@ from flask import g, jsonify, redirect, render_template, request, url_for
 from idp.app import services
 from idp.audit.log import record
 from idp.auth.current import current_login, set_login_cookie
+from idp.cabinet.device_text import remember_place
 from idp.passkeys.authentication import VERIFIED_EVENT
 from idp.passkeys.ceremonies import Ceremonies, RelyingParty
 from idp.passkeys.errors import PasskeyError
@@ -127,6 +128,7 @@ def activate_verify():
         return _json_fail("activation_code_invalid")
     activation.finish(db(), row, account, idp.sessions, keep=(result.passkey_id,))
     login, token = idp.sessions.start(db(), account.id, VERIFIED_EVENT, user_agent=request.headers.get("User-Agent"))
+    remember_place(idp, login)
     db().commit()
     g.pop("idp_login", None)
     ActivationFlow.clear()

@@ -12,6 +12,7 @@ from idp.auth.current import current_login, set_login_cookie
 from idp.auth.flow import LoginFlow, known_device, remember_device
 from idp.auth.levels import AuthEvent
 from idp.cabinet import alerts
+from idp.cabinet.device_text import remember_place
 
 CARRIED = object()  # the continuation the request carries
 
@@ -29,6 +30,8 @@ def complete(account_id: str, event: AuthEvent, continuation: Continuation | Non
 def respond(completion: LoginCompletion):
     """Commit the login (the continuation binds itself after the commit) and redirect."""
     _alert_if_new_device(completion)
+    if completion.token:
+        remember_place(services(), completion.login)
     services().db.session.commit()
     g.idp_login = completion.login
     LoginFlow.clear()

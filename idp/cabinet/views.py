@@ -18,6 +18,7 @@ from idp.cabinet.export import export
 from idp.cabinet.activity import KINDS
 from idp.cabinet.activity_text import AUTHENTICATOR_LABELS, KIND_LABELS
 from idp.cabinet.device_text import device_label
+from idp.cabinet import places
 from idp.auth.current import clear_login_cookie, current_login
 from oidc import consent as consents
 from oidc.models import Client
@@ -41,8 +42,10 @@ def home():
     clients = {c.client_id: c for c in session.scalars(select(Client).where(
         Client.client_id.in_([g.client_id for g in granted])))}
     activity = activity_view.items(session, login.account_id, limit=10)
-    return render_template("cabinet/home.html", login=login, account=login.account,
-                           sessions=idp.sessions.active_for(session, login.account_id),
+    active = idp.sessions.active_for(session, login.account_id)
+    return render_template("cabinet/home.html", login=login, account=login.account, sessions=active,
+                           places=places.of_sessions(idp.state, [s.id for s in active]),
+                           place_source=idp.places.attribution() if idp.places.enabled else None,
                            consents=granted, clients=clients, activity=activity, device_label=device_label)
 
 
