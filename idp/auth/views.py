@@ -12,7 +12,8 @@ from idp.auth.current import current_login
 from idp.auth.factors import available, requires_second_factor
 from idp.auth.flow import LoginFlow, event_dict, known_device
 from idp.auth.forms import PasswordLoginForm
-from idp.auth.levels import LEVELS, rank
+from idp.auth.levels import LEVELS
+from idp.auth.raise_links import ways_to_raise
 from idp.auth.reauth import step_up_methods
 from idp.auth.reauth_views import reauth_message
 from idp.auth.respond import finish
@@ -42,27 +43,11 @@ def _step_up_page(session_login, why: str, context: dict):
     if why == "reauth":
         methods = step_up_methods(idp.db.session, session_login, level, sms_enabled=idp.sms is not None,
                                   esign_enabled="esign_verifier" in current_app.extensions)
-    raising = _ways_to_raise(session_login.account) if why == "identity_level" else {}
+    raising = ways_to_raise(session_login.account) if why == "identity_level" else {}
     return render_template("auth/step_up.html", why=why, login=session_login, factors=factors, methods=methods,
                            level=level, reauth=reauth_message() if why == "reauth" else None,
                            form=PasswordLoginForm(), essential=request.args.get("essential") == "1", **raising,
                            **context)
-
-
-def _ways_to_raise(account: Account) -> dict:
-    """Links to the pages that raise an account's identity level, by endpoint
-    name (the enrollment and consular packages may be absent): a remote check
-    when a remote route gives more than the account has, and a visit in person
-    while the account is below the highest level."""
-    pages = current_app.view_functions
-    remote = current_app.extensions.get("enrollment")
-    best = max((remote.config.levels or {"passport": "substantial"}).values(), key=rank) if remote else "low"
-    return {
-        "raise_url": (url_for("enrollment.raise_level", **continuation_args())
-                      if "enrollment.raise_level" in pages and rank(account.identity_level) < rank(best) else None),
-        "in_person_url": (url_for("consular.in_person", **continuation_args())
-                          if "consular.in_person" in pages and rank(account.identity_level) < rank("high") else None),
-    }
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from idp.cabinet.activity import KINDS
 from idp.cabinet.activity_text import AUTHENTICATOR_LABELS, KIND_LABELS
 from idp.cabinet.device_text import device_label
 from idp.cabinet import places
+from idp.auth.raise_links import ways_to_raise
 from idp.auth.current import clear_login_cookie, current_login
 from oidc import consent as consents
 from oidc.models import Client
@@ -46,7 +47,8 @@ def home():
     return render_template("cabinet/home.html", login=login, account=login.account, sessions=active,
                            places=places.of_sessions(idp.state, [s.id for s in active]),
                            place_source=idp.places.attribution() if idp.places.enabled else None,
-                           consents=granted, clients=clients, activity=activity, device_label=device_label)
+                           consents=granted, clients=clients, activity=activity, device_label=device_label,
+                           **ways_to_raise(login.account))
 
 
 @bp.route("/cabinet/activity")
