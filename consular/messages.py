@@ -42,6 +42,70 @@ FLAGS = {
     "liveness_uncertain": _l("Liveness uncertain"),
 }
 
+# What each check of a chip reading establishes (nfc.verify's check names), for the officer's case page.
+CHIP_CHECKS = {
+    "sod_parse": _l("The chip's security object (EF.SOD) could be read."),
+    "sod_content": _l("The security object lists a hash for each data group."),
+    "sod_signature": _l("The security object's signature is valid."),
+    "dsc_chain": _l("The document signer's certificate leads to a trusted country signing authority (CSCA)."),
+    "dsc_validity": _l("The document signer's certificate was valid when the passport was signed."),
+    "dsc_revocation": _l("The document signer's certificate is not revoked."),
+    "data_group_hashes": _l("The data read from the chip is the data the issuing state signed."),
+    "required_data_groups": _l("The chip holds the holder's details (DG1) and portrait (DG2)."),
+    "dg1_mrz": _l("The holder's details (DG1) could be read."),
+    "portrait": _l("The portrait (DG2) could be read."),
+    "dg14": _l("The chip's security options (DG14) could be read."),
+    "ef_com": _l("The chip's list of data groups (EF.COM) agrees with its contents."),
+    "issuer_country": _l("The signing authority's country is the passport's issuing state."),
+    "issuing_state_allowed": _l("The passport is issued by a state accepted here."),
+    "mrz_match": _l("The chip belongs to the passport the citizen entered."),
+    "document_expiry": _l("The passport has not expired."),
+    "active_authentication": _l("The chip proved it is the original, not a copy (active authentication)."),
+    "chip_authentication": _l("Chip authentication (a second protection against copied chips)."),
+    "nonce_echo": _l("The reading answers this case's fresh challenge."),
+}
+
+# What each liveness check of a selfie establishes (biometrics' check names).
+LIVENESS_CHECKS = {
+    "challenge": _l("The selfie answers this case's challenge."),
+    "frame_timing": _l("The frames came at the pace of a live camera."),
+    "frame_intake": _l("The frames could be read."),
+    "replay": _l("The frames were not sent before."),
+    "one_face": _l("There is one face in the frames."),
+    "planarity": _l("The face has depth: it is not a flat picture."),
+    "action_geometry": _l("The head moved as it was asked to."),
+    "actions": _l("The requested movements were made."),
+    "blink": _l("The person blinked."),
+    "screen_texture": _l("No screen pattern shows in the frames."),
+    "screen_banding": _l("No screen refresh bands show between the frames."),
+    "frame_quality": _l("The frames are sharp and well lit."),
+    "identity_consistency": _l("The same person is seen in every frame."),
+    "face_match": _l("The face matches the reference portrait."),
+    "engine": _l("The liveness check could run."),
+    "test_engine": _l("Test engine with a fixed answer (never in production)."),
+}
+
+# A check's or a liveness attempt's result.
+CHECK_STATUS = {
+    "pass": _l("Passed"),
+    "fail": _l("Failed"),
+    "skipped": _l("Not run"),
+    "warning": _l("Warning"),
+    "review": _l("Needs review"),
+}
+
+# The chip reading's comparison with the population register.
+REGISTER_MATCH = {
+    "found": _l("The register knows this passport number with this birth date."),
+    "document_number": _l("The passport number is the register's."),
+    "birth_date": _l("The birth date is the register's."),
+    "expiry_date": _l("The expiry date is the one the register holds."),
+    "family_name": _l("The surname in the chip is the register's."),
+    "given_name": _l("The given names in the chip are the register's."),
+    "citizenship": _l("The holder is a citizen of Uzbekistan."),
+    "personal_number": _l("The personal number (PINFL) in the chip is the register's."),
+}
+
 CASE_STATUS = {
     "awaiting": _l("Awaiting review"),
     "second": _l("Awaiting a supervisor"),

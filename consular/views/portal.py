@@ -18,7 +18,8 @@ from consular import foureyes, notify
 from consular.errors import Forbidden, NotFound
 from consular.forms import ActionForm, MoveForm, RejectForm, VisitRequestForm
 from consular.images import data_uri
-from consular.messages import AGE, CASE_STATUS, FLAGS, OUTCOMES, REJECTION_REASONS, label
+from consular.messages import (AGE, CASE_STATUS, CHECK_STATUS, CHIP_CHECKS, FLAGS, LIVENESS_CHECKS, OUTCOMES,
+                               REGISTER_MATCH, REJECTION_REASONS, label)
 from consular.services import consulates, decisions, evidence, queue
 from consular.services.visits import person_account
 from consular.views.common import db, officer_required, portal, portal_page, require_action_form, svc
@@ -73,6 +74,8 @@ def _case_page(officer, case, review, *, status: int = 200, error: str | None = 
         status_label=label(CASE_STATUS, key) if key else case.status, reason_text=enrollment_message,
         rejection_label=lambda r: label(REJECTION_REASONS, r), needs_second=bool(case.flags) or key == "auto_rejected",
         local=lambda m: consulates.local(officer.consulate, m),
+        check_label=lambda n: label(CHIP_CHECKS, n), liveness_label=lambda n: label(LIVENESS_CHECKS, n),
+        result_label=lambda r: label(CHECK_STATUS, r), match_label=lambda k: label(REGISTER_MATCH, k),
         age_label=label(AGE, queue.age_bucket(utcnow() - queue.submitted(case), svc().config.review_target_hours)))
 
 

@@ -2,6 +2,12 @@
 the citizen can see it."""
 from __future__ import annotations
 
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
 from consular_people import CITIZENS
 
 
@@ -78,3 +84,60 @@ def test_views_of_an_existing_account_go_to_the_cabinet(app, idp, cases, portal,
     home = citizen.get("/?lang=en").get_data(as_text=True)
     assert "A consular officer at" in home and "opened your enrollment case" in home
     assert "consular.case.viewed" not in home
+
+
+class _Text(HTMLParser):
+    """The text an officer reads: text nodes, without tags, attributes, scripts or styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _visible_words(page: str) -> set[str]:
+    reader = _Text()
+    reader.feed(page)
+    return set(re.findall(r"[A-Za-z0-9_]+", " ".join(reader.parts)))
+
+
+def test_every_check_the_chip_verifier_can_report_has_a_sentence():
+    from consular.messages import CHIP_CHECKS
+
+    root = Path(__file__).resolve().parents[2] / "nfc"
+    source = (root / "verify.py").read_text() + (root / "upload.py").read_text()
+    named = set(re.findall(r'(?:add|run|_parse\(checks,|Check)\(?\s*"([a-z0-9_]+)"', source))
+    named |= {n for group in re.findall(r"skip\(\(([^)]*)\)", source) for n in re.findall(r'"([a-z0-9_]+)"', group)}
+    assert {"sod_signature", "data_group_hashes", "active_authentication", "nonce_echo"} <= named
+    assert named - set(CHIP_CHECKS) == set()
+
+
+@pytest.mark.parametrize("lang,sentence", [
+    ("en", "The security object's signature is valid."),
+    ("ru", "Подпись объекта безопасности действительна."),
+    ("uz", "Xavfsizlik obyektining imzosi haqiqiy."),
+    ("uz-Cyrl", "Хавфсизлик объектининг имзоси ҳақиқий."),
+])
+def test_the_case_page_names_each_check_in_the_officers_language(cases, portal, lang, sentence):
+    from consular.messages import CHIP_CHECKS, LIVENESS_CHECKS, REGISTER_MATCH
+    from consular_cases import CHIP_CHECKS as REPORTED
+
+    case = cases(citizen=CITIZENS[0], email="bekzod@example.org", flags=("register_name_mismatch",),
+                 selfie="review", distance=0.56)
+    page = portal("officer").page(f"/consular/officer/MOW/cases/{case}?lang={lang}")
+    assert all(f'data-check="{name}"' in page for name in REPORTED)  # every check is there...
+    assert sentence in html.unescape(page)
+    raw = set(CHIP_CHECKS) | set(LIVENESS_CHECKS) | set(REGISTER_MATCH) | {"pass", "fail", "review", "skipped"}
+    if lang == "en":  # "portrait", "review"... are English words too: only ids with an underscore
+        raw = {name for name in raw if "_" in name}
+    assert _visible_words(page) & raw == set()  # ...and none of them as an id
