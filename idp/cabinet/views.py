@@ -44,9 +44,9 @@ def home():
         Client.client_id.in_([g.client_id for g in granted])))}
     activity = activity_view.items(session, login.account_id, limit=10)
     active = idp.sessions.active_for(session, login.account_id)
-    return render_template("cabinet/home.html", login=login, account=login.account, sessions=active,
-                           places=places.of_sessions(idp.state, [s.id for s in active]),
-                           place_source=idp.places.attribution() if idp.places.enabled else None,
+    found = places.of_sessions(idp.state, [s.id for s in active])
+    return render_template("cabinet/home.html", login=login, account=login.account, sessions=active, places=found,
+                           place_source=idp.places.attribution() if found else None,
                            consents=granted, clients=clients, activity=activity, device_label=device_label,
                            **ways_to_raise(login.account))
 
