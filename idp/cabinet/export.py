@@ -17,6 +17,7 @@ from idp.audit.models import AuditEvent
 from idp.auth.models import Authenticator, LoginSession
 from idp.cabinet.activity import describe
 from idp.cabinet.corrections import export_rows as correction_requests
+from idp.cabinet import places
 from idp.cabinet.devices import device_of
 from idp.people.models import Account
 from oidc.models import Client, Consent
@@ -60,13 +61,16 @@ def _consents(session: Session, account_id: str) -> list[dict]:
              "granted_at": _iso(c.granted_at), "revoked_at": _iso(c.revoked_at)} for c, name in rows]
 
 
-def _sessions(session: Session, account_id: str) -> list[dict]:
-    rows = session.scalars(select(LoginSession).where(LoginSession.account_id == account_id)
-                           .order_by(LoginSession.created_at))
+def _sessions(session: Session, account_id: str, state=None) -> list[dict]:
+    rows = list(session.scalars(select(LoginSession).where(LoginSession.account_id == account_id)
+                                .order_by(LoginSession.created_at)))
+    found = places.of_sessions(state, [s.id for s in rows]) if state is not None else {}
     result = []
     for s in rows:
         device = device_of(s.user_agent)
+        place = found.get(s.id)
         result.append({"browser": device.browser, "system": device.system, "user_agent": s.user_agent,
+                       "place": place.as_dict() if place else None,
                        "created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at),
                        "ended_at": _iso(s.ended_at), "auth_level": s.auth_level, "amr": list(s.amr or [])})
     return result
@@ -103,12 +107,13 @@ def _records(session: Session, subjects: list[str]) -> list[dict]:
     return result
 
 
-def export(session: Session, account: Account) -> dict:
+def export(session: Session, account: Account, *, state=None) -> dict:
+    """Everything held about the account; `state` (the short-lived store) adds the places of its live sessions."""
     cases = _cases(session, account)
     return {"format": FORMAT, "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
             "person": _person(account), "account": _account(account),
             "authenticators": _authenticators(session, account.id),
-            "consents": _consents(session, account.id), "sessions": _sessions(session, account.id),
+            "consents": _consents(session, account.id), "sessions": _sessions(session, account.id, state),
             "enrollment_cases": [_case(c) for c in cases],
             "correction_requests": correction_requests(session, account.id),
             "activity": _records(session, [account.id, *[c.id for c in cases]])}

@@ -72,11 +72,12 @@ def services_page():
 def export_page():
     idp = services()
     login = _require_login()
-    data = export(idp.db.session, login.account)
+    data = export(idp.db.session, login.account, state=idp.state)
     record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="page")
     idp.db.session.commit()
     response = make_response(render_template(
-        "cabinet/export.html", data=data, device_label=device_label, account=login.account,
+        "cabinet/export.html", data=data, device_label=device_label, place_of=places.Place.from_dict,
+        account=login.account,
         authenticator_labels=AUTHENTICATOR_LABELS, items=activity_view.items(idp.db.session, login.account_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -86,7 +87,7 @@ def export_page():
 def export_json():
     idp = services()
     login = _require_login()
-    data = export(idp.db.session, login.account)
+    data = export(idp.db.session, login.account, state=idp.state)
     record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="json")
     idp.db.session.commit()
     response = make_response(json.dumps(data, ensure_ascii=False, indent=1))

@@ -137,3 +137,13 @@ def test_an_empty_setting_turns_places_off(app, idp, demo):
     phone = _log_in(app, BERLIN_ADDRESS)
     html = phone.get("/?lang=en").get_data(as_text=True)
     assert "Berlin" not in html and "Chrome on Android" in html
+
+
+def test_the_data_export_gives_each_sessions_place(app, demo):
+    phone = _log_in(app, BERLIN_ADDRESS, "ru")
+    _log_in(app, "192.168.1.20")
+    sessions = phone.get("/cabinet/export.json").get_json()["sessions"]
+    assert sorted((s["place"] or {}).get("country") or "" for s in sessions) == ["", "DE"]
+    assert BERLIN_ADDRESS not in repr(sessions)
+    page = phone.get("/cabinet/export?lang=ru").get_data(as_text=True)
+    assert "Chrome на Android, Берлин, Германия" in page
