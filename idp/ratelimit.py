@@ -39,7 +39,18 @@ LIMITED = {
 
 def parse_limits(text: str) -> list[RateLimitItem]:
     """``10/minute;100/hour`` as limit items; ValueError when malformed."""
-    return list(parse_many(text))
+    return list(_parsed(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> tuple[RateLimitItem, ...]:
+    # settings do not change while the process runs: parse each text once
+    return tuple(parse_many(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _client_limits(text: str) -> dict[str, str]:
+    return parse_client_limits(text)
 
 
 def parse_client_limits(text: str) -> dict[str, str]:
@@ -59,13 +70,17 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]  # no addresses in the store
 
 
-def over_limit(counters, scope: str, subject: str, limits: list[RateLimitItem]) -> int:
-    """Count one request against every limit; the seconds to wait if any is
-    exceeded, else 0."""
+def _key(scope: str, digest: str, item: RateLimitItem) -> str:
+    return f"rl:{scope}:{digest}:{item.amount}/{item.get_expiry()}"
+
+
+def over_limit(counters, scope: str, subject: str, limits: list[RateLimitItem] | tuple) -> int:
+    """Count one request against every limit (in one round trip to the
+    store); the seconds to wait if any is exceeded, else 0."""
+    digest = _digest(subject)
+    hits = counters.hits([(_key(scope, digest, item), item.get_expiry()) for item in limits])
     wait = 0
-    for item in limits:
-        window = item.get_expiry()
-        hit = counters.hit(f"rl:{scope}:{_digest(subject)}:{item.amount}/{window}", window)
+    for item, hit in zip(limits, hits):
         if hit.count > item.amount:
             wait = max(wait, hit.reset_in)
     return wait
@@ -116,18 +131,19 @@ def client_authentication(idp, authenticate: Callable, address: str):
     anything, count a failure against the address, and count a success
     against the client. Raises SlowDown (429)."""
     settings, counters = idp.settings, idp.state
-    failures = parse_limits(settings.ratelimit_client_auth)
-    for item in failures:
-        window = item.get_expiry()
-        if counters.count(f"rl:client-auth:{_digest(address)}:{item.amount}/{window}") >= item.amount:
-            raise SlowDown(window)
+    failures = _parsed(settings.ratelimit_client_auth)
+    digest = _digest(address)
+    counted = counters.counts([_key("client-auth", digest, item) for item in failures])
+    for item, count in zip(failures, counted):
+        if count >= item.amount:
+            raise SlowDown(item.get_expiry())
     try:
         client = authenticate()
     except InvalidClientError:
         over_limit(counters, "client-auth", address, failures)
         raise
-    overrides = parse_client_limits(settings.ratelimit_clients)
-    limits = parse_limits(overrides.get(client.client_id, settings.ratelimit_token))
+    overrides = _client_limits(settings.ratelimit_clients)
+    limits = _parsed(overrides.get(client.client_id, settings.ratelimit_token))
     subject = client.client_id
     if getattr(client, "token_endpoint_auth_method", None) == "none":
         subject += " " + address  # anyone can name a public client: its quota is per address

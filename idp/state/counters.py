@@ -17,6 +17,9 @@ the limit.
   An attempt made while waiting is refused and not counted. ``memory``
   seconds without an attempt forget the key.
 - ``count(key)``, ``reset(key)``.
+- ``hits([(key, window), ...])`` and ``counts([key, ...])``: the same for
+  several keys in one round trip (one statement, one Redis script), for the
+  several windows of one rate limit.
 """
 from __future__ import annotations
 
@@ -50,6 +53,8 @@ class Counters(Protocol):
     def attempt(self, key: str, *, free: int, max_delay: int, memory: int) -> Gate: ...
     def count(self, key: str) -> int: ...
     def reset(self, key: str) -> None: ...
+    def hits(self, keys: list[tuple[str, int]]) -> list[Hit]: ...
+    def counts(self, keys: list[str]) -> list[int]: ...
 
 
 def _seconds(value: float) -> int:
@@ -67,19 +72,27 @@ class DatabaseCounters:
         return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AttemptCounter)
 
     def hit(self, key: str, window: int) -> Hit:
+        return self.hits([(key, window)])[0]
+
+    def hits(self, keys: list[tuple[str, int]]) -> list[Hit]:
+        """One multi-row upsert; each row is still its own atomic count."""
+        if not keys:
+            return []
         now = time.time()
         t = AttemptCounter.__table__.c
         expired = t.expires_at <= now
-        stmt = self._insert().values(key=key, count=1, delay=0, not_before=0.0, expires_at=now + window)
+        stmt = self._insert().values([{"key": key, "count": 1, "delay": 0, "not_before": 0.0,
+                                       "expires_at": now + window} for key, window in keys])
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
             "count": case((expired, 1), else_=t.count + 1),
             "expires_at": case((expired, stmt.excluded.expires_at), else_=t.expires_at),
-        }).returning(t.count, t.expires_at)
-        with self.database.transaction() as s:
-            row = s.execute(stmt).one()
+        }).returning(t.key, t.count, t.expires_at)
+        # Core on a pooled connection: no ORM session for one statement
+        with self.database.engine.begin() as conn:
+            rows = {row.key: row for row in conn.execute(stmt)}
         if random.random() < PURGE_EVERY:
             self.purge_expired_counters()
-        return Hit(row.count, _seconds(row.expires_at - now))
+        return [Hit(rows[key].count, _seconds(rows[key].expires_at - now)) for key, _window in keys]
 
     def attempt(self, key: str, *, free: int, max_delay: int, memory: int) -> Gate:
         now = time.time()
@@ -113,6 +126,14 @@ class DatabaseCounters:
             value = s.scalar(select(t.count).where(t.key == key, t.expires_at > time.time()))
         return value or 0
 
+    def counts(self, keys: list[str]) -> list[int]:
+        if not keys:
+            return []
+        t = AttemptCounter.__table__.c
+        with self.database.engine.connect() as conn:
+            found = dict(conn.execute(select(t.key, t.count).where(t.key.in_(keys), t.expires_at > time.time())).all())
+        return [found.get(key, 0) for key in keys]
+
     def reset(self, key: str) -> None:
         with self.database.transaction() as s:
             s.execute(delete(AttemptCounter).where(AttemptCounter.key == key))
@@ -131,6 +152,37 @@ if n == 1 or ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return {n, ttl}
+"""
+
+# KEYS: counters; ARGV: their windows. Returns {count, seconds left} per key.
+_HITS = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  local ttl = redis.call('TTL', key)
+  if n == 1 or ttl < 0 then
+    redis.call('EXPIRE', key, ARGV[i])
+    ttl = tonumber(ARGV[i])
+  end
+  out[i] = {n, ttl}
+end
+return out
+"""
+
+# KEYS: counters (window counters are strings, back-off gates hashes). Returns their counts.
+_COUNTS = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local kind = redis.call('TYPE', key)['ok']
+  if kind == 'hash' then
+    out[i] = tonumber(redis.call('HGET', key, 'n') or '0')
+  elseif kind == 'string' then
+    out[i] = tonumber(redis.call('GET', key)) or 0
+  else
+    out[i] = 0
+  end
+end
+return out
 """
 
 # KEYS[1]: a hash {n, d, nb}; ARGV: now, free, max_delay, memory.
@@ -159,6 +211,8 @@ class RedisCounters:
         if not hasattr(self, "_hit_script"):
             self._hit_script = self.client.register_script(_HIT)
             self._attempt_script = self.client.register_script(_ATTEMPT)
+            self._hits_script = self.client.register_script(_HITS)
+            self._counts_script = self.client.register_script(_COUNTS)
         return self._hit_script, self._attempt_script
 
     def _key(self, key: str) -> str:
@@ -179,6 +233,19 @@ class RedisCounters:
         if kind == b"hash":
             return int(self.client.hget(key, "n") or 0)
         return int(self.client.get(key) or 0)
+
+    def hits(self, keys: list[tuple[str, int]]) -> list[Hit]:
+        if not keys:
+            return []
+        self._scripts()
+        rows = self._hits_script(keys=[self._key(k) for k, _ in keys], args=[int(w) for _, w in keys])
+        return [Hit(int(count), max(1, int(ttl))) for count, ttl in rows]
+
+    def counts(self, keys: list[str]) -> list[int]:
+        if not keys:
+            return []
+        self._scripts()
+        return [int(n) for n in self._counts_script(keys=[self._key(k) for k in keys])]
 
     def reset(self, key: str) -> None:
         self.client.delete(self._key(key))

@@ -53,6 +53,18 @@ def test_parallel_hits_each_get_their_own_count(store):
     assert store.count("k:hits") == 0 and store.hit("k:hits", 60).count == 1
 
 
+def test_several_windows_are_counted_in_one_step_each_on_its_own(store):
+    """hits/counts: the windows of one limit in one round trip, each key its own atomic count."""
+    keys = [("k:w:10/60", 60), ("k:w:100/3600", 3600)]
+    rounds = parallel(6, lambda _i: store.hits(keys))
+    assert sorted(r[0].count for r in rounds) == list(range(1, 7))
+    assert sorted(r[1].count for r in rounds) == list(range(1, 7))
+    assert all(r[0].reset_in <= 61 and 61 < r[1].reset_in <= 3601 for r in rounds)  # windows started by another thread
+    store.attempt("k:w:gate", free=5, max_delay=900, memory=3600)
+    assert store.counts(["k:w:10/60", "k:w:none", "k:w:100/3600", "k:w:gate"]) == [6, 0, 6, 1]
+    assert store.hits([]) == [] and store.counts([]) == []
+
+
 def test_back_off_gate_lets_through_only_the_free_attempts_at_once(store):
     gates = parallel(12, lambda _i: store.attempt("k:gate", free=5, max_delay=900, memory=3600))
     assert sum(g.allowed for g in gates) == 5
