@@ -25,7 +25,7 @@ from oidc.client_auth import PrivateKeyJWT, client_secret_basic, explain
 from oidc.models import AuthorizationCode, Client, Token, token_hash
 from oidc.sender_constraint import bind_token_request
 from oidc.subject import subject_for
-from oidc.userinfo import claim_values
+from oidc.userinfo import LOGIN_CLAIMS, claim_values
 
 
 @dataclass
@@ -240,7 +240,7 @@ class IdpOpenIDCode(OpenIDCode):
     def generate_user_info(self, user: Principal, scope):
         names = released_claims(scope, user.claims or {}, "id_token", user.client.allowed_scopes)
         info = UserInfo(sub=subject(self.idp, user))
-        login = self.idp.db.session.get(LoginSession, user.sid) if user.sid else None
+        login = self.idp.db.session.get(LoginSession, user.sid) if user.sid and names & LOGIN_CLAIMS else None
         info.update(claim_values(user.account, names, login))
         return info
 

@@ -7,6 +7,10 @@ from idp.people.models import Account
 GENDER = {"M": "male", "F": "female"}
 
 
+# Claims that need the login session (and so a read of it), and those that need the identity document.
+LOGIN_CLAIMS = frozenset({"user_type", "legal_info", "auth_method"})
+DOCUMENT_CLAIMS = frozenset({"document", "pport_no"})
+
 AUTH_METHODS = (("swk", "PKCSMETHOD"), ("hwk", "PKCSMETHOD"), ("otp", "MOBILEMETHOD"), ("sms", "MOBILEMETHOD"))
 
 
@@ -24,8 +28,10 @@ def claim_values(account: Account, names: set[str], login: LoginSession | None =
     """Claim values; `login` (the session the tokens came from) supplies
     what belongs to the login rather than the person: the organisation an
     e-signature login acts for, and how the person logged in."""
+    if not names:  # an ID token without individually requested claims: nothing to read
+        return {}
     person = account.person
-    doc = person.documents[0] if person.documents else None
+    doc = (person.documents[0] if person.documents else None) if names & DOCUMENT_CLAIMS else None
     acting_for = login.acting_for if login is not None and login.acting_for else None
     amr = list(login.amr) if login is not None else []
     available = {

@@ -11,7 +11,7 @@ from idp.db import utcnow
 from oidc.claims import released_claims
 from oidc.models import Client, Token, token_hash
 from oidc.server import Principal, subject
-from oidc.userinfo import claim_values
+from oidc.userinfo import LOGIN_CLAIMS, claim_values
 
 
 def _bearer_error(error: str | None, description: str, status: int):
@@ -88,7 +88,7 @@ def userinfo_response(idp):
         return _bearer_error("invalid_token", "The account is not active.", 401)
     names = released_claims(token.scope, token.claims or {}, "userinfo", client.allowed_scopes)
     body = {"sub": subject(idp, Principal(account, client))}
-    login = session.get(LoginSession, token.sid) if token.sid else None
+    login = session.get(LoginSession, token.sid) if token.sid and names & LOGIN_CLAIMS else None
     body.update(claim_values(account, names, login))
     record(session, "oidc.userinfo", actor=client.client_id, subject=account.id, claims=sorted(names))
     session.commit()
