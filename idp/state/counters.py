@@ -23,13 +23,14 @@ the limit.
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import case, delete, literal, select
+from sqlalchemy import case, delete, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from idp.state.models import AttemptCounter
@@ -64,6 +65,28 @@ def _seconds(value: float) -> int:
 PURGE_EVERY = 1 / 1000  # share of window hits that also delete expired counters
 
 
+@functools.lru_cache(maxsize=8)
+def _hits_statement(n: int):
+    """The upsert of ``hits`` for n keys, as text: SQLAlchemy compiles a
+    multi-row INSERT anew for every execution, which cost more than the
+    statement itself; this text is compiled once. The same SQL runs on
+    SQLite 3.35+ and PostgreSQL."""
+    rows = ", ".join(f"(:k{i}, 1, 0, 0.0, :e{i})" for i in range(n))
+    return text(
+        f'INSERT INTO attempt_counter ("key", count, delay, not_before, expires_at) VALUES {rows} '
+        'ON CONFLICT ("key") DO UPDATE SET '
+        "count = CASE WHEN attempt_counter.expires_at <= :now THEN 1 ELSE attempt_counter.count + 1 END, "
+        "expires_at = CASE WHEN attempt_counter.expires_at <= :now THEN excluded.expires_at "
+        "ELSE attempt_counter.expires_at END "
+        'RETURNING "key", count, expires_at')
+
+
+@functools.lru_cache(maxsize=8)
+def _counts_statement(n: int):
+    keys = ", ".join(f":k{i}" for i in range(n))
+    return text(f'SELECT "key", count FROM attempt_counter WHERE "key" IN ({keys}) AND expires_at > :now')
+
+
 class DatabaseCounters:
     """Counters in the ``attempt_counter`` table (expects ``self.database``)."""
 
@@ -79,17 +102,12 @@ class DatabaseCounters:
         if not keys:
             return []
         now = time.time()
-        t = AttemptCounter.__table__.c
-        expired = t.expires_at <= now
-        stmt = self._insert().values([{"key": key, "count": 1, "delay": 0, "not_before": 0.0,
-                                       "expires_at": now + window} for key, window in keys])
-        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
-            "count": case((expired, 1), else_=t.count + 1),
-            "expires_at": case((expired, stmt.excluded.expires_at), else_=t.expires_at),
-        }).returning(t.key, t.count, t.expires_at)
+        params = {"now": now}
+        for i, (key, window) in enumerate(keys):
+            params[f"k{i}"], params[f"e{i}"] = key, now + window
         # Core on a pooled connection: no ORM session for one statement
         with self.database.engine.begin() as conn:
-            rows = {row.key: row for row in conn.execute(stmt)}
+            rows = {row.key: row for row in conn.execute(_hits_statement(len(keys)), params)}
         if random.random() < PURGE_EVERY:
             self.purge_expired_counters()
         return [Hit(rows[key].count, _seconds(rows[key].expires_at - now)) for key, _window in keys]
@@ -129,9 +147,10 @@ class DatabaseCounters:
     def counts(self, keys: list[str]) -> list[int]:
         if not keys:
             return []
-        t = AttemptCounter.__table__.c
+        params = {f"k{i}": key for i, key in enumerate(keys)}
+        params["now"] = time.time()
         with self.database.engine.connect() as conn:
-            found = dict(conn.execute(select(t.key, t.count).where(t.key.in_(keys), t.expires_at > time.time())).all())
+            found = dict(conn.execute(_counts_statement(len(keys)), params).all())
         return [found.get(key, 0) for key in keys]
 
     def reset(self, key: str) -> None:
