@@ -21,6 +21,7 @@ from idp.auth.models import LoginSession
 from idp.db import utcnow
 from idp.people.models import Account, new_id
 from oidc.claims import released_claims
+from oidc.client_cache import ClientCache
 from oidc.client_auth import PrivateKeyJWT, client_secret_basic, explain
 from oidc.models import AuthorizationCode, Client, Token, token_hash
 from oidc.sender_constraint import bind_token_request
@@ -45,11 +46,13 @@ class OPServer(AuthorizationServer):
     """Holds the application's services for the grants (``self.server.idp``)."""
 
     idp = None  # set by init_server
+    clients: ClientCache = None  # set by init_server
 
     def query_client(self, client_id):
+        """The registered client (a shared, read-only copy: oidc/client_cache.py)."""
         if not isinstance(client_id, str) or len(client_id) > 64:
             return None
-        return self.idp.db.session.get(Client, client_id)
+        return self.clients.get(self.idp.db.session, client_id)
 
     def save_token(self, token, request):
         save_token(self.idp, token, request)
@@ -324,7 +327,7 @@ class Introspection(IntrospectionEndpoint):
         idp = self.server.idp
         if token.revoked_at is not None or token.access_expires_at <= utcnow():
             return {"active": False}
-        client = idp.db.session.get(Client, token.client_id)
+        client = self.server.query_client(token.client_id)
         account = idp.db.session.get(Account, token.account_id)
         return {
             "active": True, "client_id": token.client_id, "scope": token.scope, "token_type": "Bearer",
@@ -337,6 +340,7 @@ class Introspection(IntrospectionEndpoint):
 def init_server(app, idp) -> OPServer:
     server = OPServer()
     server.idp = idp
+    server.clients = ClientCache()
     server.init_app(app)
     server.register_token_generator("default", generate_token(idp))
     server.register_grant(AuthorizationCodeGrant, [PkceS256(required=True), IdpOpenIDCode(idp)])

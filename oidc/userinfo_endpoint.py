@@ -9,7 +9,7 @@ from idp.audit.log import record
 from idp.auth.models import LoginSession
 from idp.db import utcnow
 from oidc.claims import released_claims
-from oidc.models import Client, Token, token_hash
+from oidc.models import Token, token_hash
 from oidc.server import Principal, subject
 from oidc.userinfo import LOGIN_CLAIMS, claim_values
 
@@ -78,7 +78,7 @@ def userinfo_response(idp):
         return sender_problem
     if "openid" not in token.scope.split():
         return _bearer_error("insufficient_scope", "The token was not issued for OpenID Connect.", 403)
-    client = session.get(Client, token.client_id)
+    client = idp.oidc_server.query_client(token.client_id)
     if client.profile == "oneid_legacy":  # its tokens answer only OneID's identify call
         return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
     from idp.people.models import Account
