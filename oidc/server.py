@@ -14,7 +14,8 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from idp.audit.log import record
 from idp.auth.models import LoginSession
@@ -157,19 +158,24 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             return None
         # DPoP first: a proof refused (or a nonce asked for) must not use up the code.
         self.request.dpop_jkt = bind_token_request(self.server.idp, self.request)
-        row = session.scalars(select(AuthorizationCode).where(AuthorizationCode.code_hash == token_hash(code))).first()
-        if row is None or row.client_id != client.client_id:
-            return None
-        # Claim the code atomically: a second use finds used_at set.
-        claimed = session.execute(update(AuthorizationCode).where(
-            AuthorizationCode.id == row.id, AuthorizationCode.used_at.is_(None)).values(used_at=utcnow())).rowcount
-        if not claimed:
+        digest, now = token_hash(code), utcnow()
+        # Claim the code atomically, in the statement that finds it: a second use finds used_at set.
+        row = session.scalars(
+            update(AuthorizationCode)
+            .where(AuthorizationCode.code_hash == digest, AuthorizationCode.client_id == client.client_id,
+                   AuthorizationCode.used_at.is_(None))
+            .values(used_at=now).returning(AuthorizationCode)
+            .execution_options(synchronize_session=False)).first()
+        if row is None:
+            row = session.scalars(select(AuthorizationCode).where(AuthorizationCode.code_hash == digest)).first()
+            if row is None or row.client_id != client.client_id or row.used_at is None:
+                return None  # unknown, another client's (not used up), or claimed by nobody
             # RFC 6749 4.1.2: reuse revokes every token issued from this code.
             session.execute(update(Token).where(Token.code_id == row.id, Token.revoked_at.is_(None))
-                            .values(revoked_at=utcnow()))
+                            .values(revoked_at=now))
             record(session, "oidc.code_reuse", actor=client.client_id, subject=row.account_id)
             return None
-        if row.expires_at <= utcnow():
+        if row.expires_at <= now:
             return None
         return row
 
@@ -263,15 +269,21 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         self.request.dpop_jkt = bind_token_request(self.server.idp, self.request, bound_to=row.dpop_jkt)
         if row.revoked_at is not None and row.rotated_at is None:
             return None  # revoked, not rotated: nothing more to do
+        # Rotate: the refresh token is used up, and its access token stops working
+        # with it (so revoke_old_credential has nothing left to write).
+        now = utcnow()
         claimed = session.execute(update(Token).where(Token.id == row.id, Token.rotated_at.is_(None))
-                                  .values(rotated_at=utcnow())).rowcount
+                                  .values(rotated_at=now, revoked_at=func.coalesce(Token.revoked_at, now))
+                                  .execution_options(synchronize_session=False)).rowcount
         if not claimed:
             # A rotated refresh token came back: revoke this family only.
             session.execute(update(Token).where(Token.family_id == row.family_id, Token.revoked_at.is_(None))
-                            .values(revoked_at=utcnow()))
+                            .values(revoked_at=now))
             record(session, "oidc.refresh_reuse", actor=row.client_id, subject=row.account_id)
             return None
-        if row.refresh_expires_at is None or row.refresh_expires_at <= utcnow():
+        set_committed_value(row, "rotated_at", now)  # as written, without writing it again
+        set_committed_value(row, "revoked_at", row.revoked_at or now)
+        if row.refresh_expires_at is None or row.refresh_expires_at <= now:
             return None
         return row
 
@@ -283,8 +295,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return Principal(account, self.request.client, refresh_token.sid, refresh_token.claims)
 
     def revoke_old_credential(self, refresh_token):
-        # The old access token stops working when its refresh token is used.
-        refresh_token.revoked_at = utcnow()
+        # The old access token stopped working when its refresh token was
+        # rotated (authenticate_refresh_token revokes it in the same statement).
+        pass
 
 
 def _find_token(session, token_string, token_type_hint):

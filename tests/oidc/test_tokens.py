@@ -149,3 +149,22 @@ def test_rs256_for_a_client_that_asks(app, http, idp, demo, password):
     token = rp.decode_id_token(rp.token(q["code"]).get_json()["id_token"])
     assert token.header["alg"] == "RS256" and token.header["kid"].startswith("rs256-")
     assert token.claims["aud"] == [rp.client_id]
+
+
+def test_a_code_presented_by_another_client_is_not_used_up(rp, login, app, http, idp):
+    with idp.db.transaction() as s:
+        new = create_client(s, name="Other", redirect_uris=["http://rp.example/callback"])
+    other = RP(http, app, client_id=new.client.client_id, secret=new.secret, redirect_uri=rp.redirect_uri)
+    _params, resp = rp.authorize()
+    code = rp.follow_to_code(resp)["code"]
+    refused = other.token(code, verifier=rp.verifier)
+    assert refused.status_code == 400 and refused.get_json()["error"] == "invalid_grant"
+    assert rp.token(code).status_code == 200  # its own client still redeems it, once
+    assert rp.token(code).status_code == 400
+
+
+def test_a_rotated_refresh_token_takes_its_access_token_with_it(rp, login, http):
+    assert bearer(http, login["access_token"]).status_code == 200
+    rotated = rp.refresh(login["refresh_token"]).get_json()
+    assert bearer(http, login["access_token"]).status_code == 401
+    assert bearer(http, rotated["access_token"]).status_code == 200
