@@ -42,7 +42,7 @@ MESSAGES = {
     "not_uzbek_passport": _l("Only passports of the Republic of Uzbekistan can be used here."),
     "register_no_match": _l("We could not find this passport in the population register. Please continue "
                             "at a consulate."),
-    "register_pinfl_mismatch": _l("The personal number in the chip differs from the register's. Please "
+    "register_pinfl_mismatch": _l("The personal number on your passport differs from the register's. Please "
                                   "continue at a consulate."),
     "already_enrolled": _l("You already have a OneID account. Log in, or restore access if you lost it."),
     "enrollment_in_progress": _l("Another enrollment for you is already in progress. Continue that one, or "

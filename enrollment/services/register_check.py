@@ -58,7 +58,7 @@ class FaceComparer(Protocol):
 
 def check(session: Session, case: EnrollmentCase, registry: CitizenRegistry, cipher: BiometricCipher, *,
           max_attempts: int, names: tuple[str, str] | None = None, mrz_source: str = "form",
-          today: dt.date | None = None) -> RegisterOutcome:
+          personal_number: str | None = None, today: dt.date | None = None) -> RegisterOutcome:
     """Check the case's document against the register; the caller commits.
     Raises StepNotAllowed, AttemptsExhausted and RegistryUnavailable.
 
@@ -88,6 +88,10 @@ def check(session: Session, case: EnrollmentCase, registry: CitizenRegistry, cip
 
             match.update(holder_matches(mrz_surname=names[0], mrz_given=names[1], family_name=rec.family_name,
                                         given_name=rec.given_name))
+        if personal_number:  # the PINFL printed on the page scanned: one more cross-check
+            match["personal_number"] = personal_number == rec.pinfl
+            if not match["personal_number"]:
+                reasons.append("register_pinfl_mismatch")
         if not match["expiry_date"]:
             reasons.append("register_expiry_mismatch")
         if case.expiry_date is None or case.expiry_date < today:

@@ -8,9 +8,10 @@ The photo is read in memory and never stored. On the register-photo route
 with the case's biometric cipher like every other image of the case and
 deleted with them: the page portrait (cut out where ICAO 9303 puts it on a
 TD3 page, kept only when a face is found in it) and the MRZ fields with
-the holder's names. They count only for the document the citizen then
+the holder's names and PINFL. They count only for the document the citizen then
 confirms: `confirmed_scan` gives the register check the names (compared
-with the register's, enrollment/services/names.py) when the confirmed
+with the register's, enrollment/services/names.py) and the PINFL printed
+in the personal-number field (it must be the register's) when the confirmed
 fields are the scanned ones, and otherwise deletes both, so a portrait of
 another passport is never matched with the selfie. The chip route gets its
 portrait from the chip and keeps nothing. A scan made after the register
@@ -96,7 +97,8 @@ def read_page(session: Session, case: EnrollmentCase, photo: bytes, *, cipher: B
     if keep and ok:
         scan_id = new_id()
         fields = {"number": mrz.document_number, "birth_date": birth.isoformat(), "expiry_date": expiry.isoformat(),
-                  "surname": mrz.surname, "given_names": mrz.given_names}
+                  "surname": mrz.surname, "given_names": mrz.given_names,
+                  "personal_number": personal_number(mrz.optional_data)}
         _seal(session, case, cipher, PAGE_SCAN_KIND, scan_id, "application/json", json.dumps(fields).encode())
         if result.portrait is not None:
             _seal(session, case, cipher, PAGE_PORTRAIT_KIND, scan_id, "image/jpeg", result.portrait.jpeg())
@@ -112,24 +114,32 @@ def read_page(session: Session, case: EnrollmentCase, photo: bytes, *, cipher: B
 
 
 def confirmed_scan(session: Session, case: EnrollmentCase,
-                   cipher: BiometricCipher) -> tuple[tuple[str, str] | None, str]:
-    """For the register check: the names the scan read, and the MRZ source
-    ("scan" or "form"). The scan counts when the document the citizen
+                   cipher: BiometricCipher) -> tuple[tuple[str, str] | None, str, str | None]:
+    """For the register check: the names the scan read, the MRZ source
+    ("scan" or "form") and the PINFL printed in the personal-number field
+    (None when the field holds none). The scan counts when the document the citizen
     confirmed is the one it read; otherwise what it kept is deleted (its
     portrait belongs to another document) and the source is the form."""
     row = session.scalars(select(BiometricRecord).where(
         BiometricRecord.case_id == case.id, BiometricRecord.kind == PAGE_SCAN_KIND)
         .order_by(BiometricRecord.created_at.desc())).first()
     if row is None:
-        return None, "form"
+        return None, "form", None
     fields = json.loads(cipher.open(case.id, PAGE_SCAN_KIND, row.ciphertext))
     confirmed = (fields["number"] == case.document_number
                  and fields["birth_date"] == (case.birth_date.isoformat() if case.birth_date else None)
                  and fields["expiry_date"] == (case.expiry_date.isoformat() if case.expiry_date else None))
     if not confirmed:
         _forget(session, case)
-        return None, "form"
-    return (fields["surname"], fields["given_names"]), "scan"
+        return None, "form", None
+    return (fields["surname"], fields["given_names"]), "scan", fields.get("personal_number") or None
+
+
+def personal_number(optional_data: str) -> str:
+    """The PINFL an Uzbek passport prints in the personal-number field (14
+    digits, with no filler), or "" when the field holds something else."""
+    value = (optional_data or "").replace("<", "")
+    return value if len(value) == 14 and value.isdigit() else ""
 
 
 def _seal(session: Session, case: EnrollmentCase, cipher: BiometricCipher, kind: str, scan_id: str,

@@ -51,9 +51,10 @@ def register_step():
     if form.validate_on_submit():
         limit("post_case", case.id)
         try:
-            names, source = scan.confirmed_scan(db_session(), case, svc().cipher)
+            names, source, pinfl = scan.confirmed_scan(db_session(), case, svc().cipher)
             outcome = register_check.check(db_session(), case, services().registry, svc().cipher,
-                                           max_attempts=svc().config.chip_attempts, names=names, mrz_source=source)
+                                           max_attempts=svc().config.chip_attempts, names=names, mrz_source=source,
+                                           personal_number=pinfl)
         except RegistryUnavailable:
             db_session().rollback()
             errors = [message("registry_unavailable")]

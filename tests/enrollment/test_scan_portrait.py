@@ -104,6 +104,26 @@ def test_a_page_with_another_face_and_other_names_is_flagged(idp, journey):
     assert case.flags == ["page_portrait_mismatch", "register_name_mismatch"]
 
 
+def test_a_page_whose_pinfl_is_not_the_registers_is_refused_at_the_register_check(idp, journey):
+    seed_photo(idp, "grace_hopper")
+    scan_then_confirm(journey, scan_pages.page_photo("grace_hopper", pinfl="41705901234568"))
+    case = journey.case()
+    page = register_check(journey)
+    assert page.status_code == 400 and "personal number on your passport" in page.get_data(as_text=True)
+    with idp.db.transaction() as s:
+        evidence = s.scalars(select(RegisterEvidence).where(RegisterEvidence.case_id == case.id)).one()
+        assert evidence.reasons == ["register_pinfl_mismatch"] and evidence.register_match["personal_number"] is False
+        assert s.get(EnrollmentCase, case.id).register_at is None
+
+
+def test_the_pinfl_read_from_the_page_is_checked_when_it_is_the_registers(idp, journey):
+    seed_photo(idp, "grace_hopper")
+    scan_then_confirm(journey, scan_pages.page_photo("grace_hopper"))
+    case = journey.case()
+    assert register_check(journey).status_code == 302
+    assert register_evidence(idp, case.id).register_match["personal_number"] is True
+
+
 def test_a_scan_of_another_document_than_the_one_confirmed_is_not_used(idp, journey):
     seed_photo(idp, "grace_hopper")
     scan_then_confirm(journey, scan_pages.page_photo("astronaut", number="FA7654321"))  # then HOLDER's is typed
