@@ -7,7 +7,7 @@ import datetime as dt
 import zoneinfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone, get_timezone_name
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -17,7 +17,15 @@ from consular.models import Appointment, Consulate
 
 def when(consulate: Consulate, moment: dt.datetime, locale: str) -> str:
     zone = zoneinfo.ZoneInfo(consulate.timezone)
-    return f"{format_datetime(moment, 'EEEE, d MMMM y, HH:mm', tzinfo=zone, locale=locale)} ({consulate.timezone})"
+    return f"{format_datetime(moment, 'EEEE, d MMMM y, HH:mm', tzinfo=zone, locale=locale)} ({zone_name(consulate, locale)})"
+
+
+def zone_name(consulate: Consulate, locale: str) -> str:
+    """The consulate's time zone as people say it ("Moscow Time"), not its id."""
+    try:
+        return get_timezone_name(get_timezone(consulate.timezone), width="long", locale=locale.replace("-", "_"))
+    except (LookupError, ValueError):
+        return consulate.timezone
 
 
 def country_name(code: str, locale: str) -> str:

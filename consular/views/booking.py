@@ -75,6 +75,7 @@ def _slots_page(consulate, flow: BookingFlow, *, status: int = 200, error: str |
     return render_template("consular/book_consulate.html", consulate=consulate, flow=flow, days=days,
                            email_form=EmailForm(), code_form=CodeForm(), slot_form=SlotForm(), action=ActionForm(),
                            error=message(error) if error else None, where=notify.where(consulate, locale),
+                           zone=notify.zone_name(consulate, locale),
                            local=lambda m: consulates.local(consulate, m)), status
 
 
@@ -129,6 +130,23 @@ def book_email_change(code: str):
     if ActionForm().validate_on_submit():
         BookingFlow.clear()
     return redirect(url_for("consular.book_at", code=code))
+
+
+@bp.get("/book/<code>/confirm")
+def book_confirm(code: str):
+    """The chosen time, place and address in words, before anything is booked."""
+    consulate = _consulate(code)
+    flow = BookingFlow.load()
+    if not flow.email:
+        return redirect(url_for("consular.book_at", code=consulate.code))
+    slot_id = request.args.get("slot", "")[:36]
+    slot = next((s for s in appointments.bookable_slots(db(), consulate) if s.id == slot_id), None)
+    if slot is None:
+        return _slots_page(consulate, flow, status=409, error="slot_unavailable")
+    locale = _locale()
+    return render_template("consular/book_confirm.html", consulate=consulate, flow=flow, slot=slot,
+                           slot_form=SlotForm(), when=notify.when(consulate, slot.starts_at, locale),
+                           where=notify.where(consulate, locale))
 
 
 @bp.post("/book/<code>")

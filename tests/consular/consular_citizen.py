@@ -43,7 +43,12 @@ class Citizen:
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
     def choose(self, consulate: str, slot_id: str):
-        return self.post(f"/consular/book/{consulate}", {"slot": slot_id}, page=f"/consular/book/{consulate}")
+        """Pick a time, and book it on the confirmation page (where the
+        address is not verified yet, that page leads back to the address)."""
+        confirm = self.http.get(f"/consular/book/{consulate}/confirm?slot={slot_id}")
+        page = f"/consular/book/{consulate}/confirm?slot={slot_id}" if confirm.status_code == 200 \
+            else f"/consular/book/{consulate}"
+        return self.post(f"/consular/book/{consulate}", {"slot": slot_id}, page=page)
 
     def book(self, consulate: str, slot_id: str) -> tuple[str, str]:
         """(reference, path of the appointment page)."""

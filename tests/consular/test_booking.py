@@ -32,7 +32,7 @@ def test_booking_needs_a_verified_e_mail_address(app, idp, open_slot, outbox):
     assert response.status_code == 302 and "/consular/appointment/" in response.headers["Location"]
     page = citizen.page(response.headers["Location"])
     reference = re.search(r'id="reference">([A-Z0-9]+)<', page).group(1)
-    assert "Europe/Istanbul" in page and booked_count(idp, slot) == 1
+    assert "Türkiye Time" in page and booked_count(idp, slot) == 1
     _to, subject, body = outbox("ali@example.org")[-1]
     assert reference in subject and reference in body and "Bring your passport" in body
     manage = re.search(r"(http://localhost/consular/appointment/\S+)", body).group(1)
@@ -123,3 +123,23 @@ def test_the_desk_sees_the_days_appointments_with_masked_addresses(app, idp, ope
     found = officer.page(f"/consular/officer/MOW/desk?ref={reference.lower()}&lang=en")
     assert f'data-reference="{reference}"' in found and "z•••@example.org" in found
     assert "zarina.m@example.org" not in found
+
+
+
+def test_a_chosen_time_is_confirmed_in_words_before_it_is_booked(app, idp, open_slot, outbox):
+    slot = open_slot("IST")
+    citizen = Citizen(app, idp, "ali@example.org")
+    citizen.post("/consular/book/IST/email", {"email": "ali@example.org"}, page="/consular/book/IST?lang=en")
+    citizen.post("/consular/book/IST/code", {"code": citizen.last_code()}, page="/consular/book/IST")
+    page = citizen.page("/consular/book/IST?lang=en")
+    assert "Türkiye Time" in page and "Europe/Istanbul" not in page  # the zone in words, not its id
+    confirm = citizen.page(f"/consular/book/IST/confirm?slot={slot}&lang=en")
+    assert "Confirm your appointment" in confirm and 'id="booking-confirm"' in confirm
+    when = confirm.split('id="booking-when">', 1)[1].split("<", 1)[0]
+    assert "(Türkiye Time)" in when and not re.search(r"\d{4}-\d{2}-\d{2}", when)  # in words, no ISO date
+    assert booked_count(idp, slot) == 0  # looking books nothing
+    gone = citizen.get("/consular/book/IST/confirm?slot=no-such-slot&lang=en")
+    html = gone.get_data(as_text=True)
+    assert gone.status_code == 409 and 'id="booking-error"' in html and 'id="booking-confirm"' not in html
+    booked = citizen.choose("IST", slot)
+    assert booked.status_code == 302 and "booked=1" in booked.headers["Location"] and booked_count(idp, slot) == 1
