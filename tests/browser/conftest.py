@@ -48,6 +48,21 @@ def phone(tmp_path_factory, chromium_path):
             context.close()
 
 
+@pytest.fixture(scope="module")
+def phone_tab(chromium_path):
+    """One phone-sized tab whose pages let axe-core be injected (CSP bypassed)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(bypass_csp=True, locale="en-US", **PHONE)
+        context.set_default_timeout(15_000)
+        try:
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
 @pytest.fixture
 def page(phone):
     page = phone.new_page()

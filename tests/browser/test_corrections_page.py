@@ -13,22 +13,6 @@ from browser.test_accessibility import LANGS, axe_violations, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def phone_tab(tmp_path_factory, chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    from chromium import CHROMIUM_ARGS, PHONE
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(bypass_csp=True, locale="en-US", **PHONE)
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            browser.close()
-
-
 def test_request_a_correction_on_a_phone(phone_tab, demo_stack, screenshots):
     tab = phone_tab
     log_in(tab, demo_stack.issuer)
