@@ -14,6 +14,11 @@ from oidc.server import Principal, subject
 from oidc.userinfo import LOGIN_CLAIMS, claim_values
 
 
+# Only read here: the columns as a plain row, without an ORM instance.
+_TOKEN_LOOKUP = select(Token.client_id, Token.account_id, Token.sid, Token.scope, Token.claims, Token.revoked_at,
+                       Token.access_expires_at, Token.dpop_jkt)
+
+
 def _bearer_error(error: str | None, description: str, status: int):
     value = 'Bearer realm="userinfo"'
     if error:
@@ -40,7 +45,7 @@ def _extract_token() -> tuple[str | None, str | None, str]:
     return None, None, "bearer"
 
 
-def _sender_problem(idp, token: Token, raw: str, scheme: str):
+def _sender_problem(idp, token, raw: str, scheme: str):
     """A DPoP-bound token needs the DPoP scheme and a fresh proof by its key
     over this token; a bearer token is not accepted under the DPoP scheme."""
     if token.dpop_jkt is None:
@@ -70,7 +75,7 @@ def userinfo_response(idp):
     if len(raw) > 200:
         return _bearer_error("invalid_token", "The access token is invalid.", 401)
     session = idp.db.session
-    token = session.scalars(select(Token).where(Token.access_token_hash == token_hash(raw))).first()
+    token = session.execute(_TOKEN_LOOKUP.where(Token.access_token_hash == token_hash(raw))).first()
     if token is None or token.revoked_at is not None or token.access_expires_at <= utcnow():
         return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
     sender_problem = _sender_problem(idp, token, raw, scheme)
