@@ -1,6 +1,8 @@
 """`idp cabinet ...`: the cabinet's regular job."""
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from idp.cli.context import app_services, emit
@@ -70,7 +72,17 @@ def corrections_show(request_id, as_json):
     with app.app_context():
         row = _get(corrections, idp.db.session, request_id)
         data = _row(row, idp.db.session.get(Account, row.account_id).person.pinfl)
-        emit(data, as_json, "\n".join(f"{k}: {'' if v is None else v}" for k, v in data.items()))
+        emit(data, as_json, "\n".join(f"{k}: {_shown(v)}" for k, v in data.items()))
+
+
+def _shown(value) -> str:
+    """A value for the operator's terminal: control and format characters
+    (escape sequences, bidirectional overrides) as visible escapes, and a
+    line break as an indented new line, so nothing a citizen typed can act
+    on the terminal or pass for another line of the output."""
+    text = "" if value is None else str(value)
+    return "".join("\n  " if ch == "\n" else f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+                   else ch for ch in text)
 
 
 def _get(corrections, session, request_id):

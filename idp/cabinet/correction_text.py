@@ -54,6 +54,10 @@ ERRORS = {
     "document_invalid": _l("A passport number has 5 to 20 Latin letters and digits, for example AA1234567."),
     "explanation_empty": _l("Say why the register's value is wrong, for example which document shows the right one."),
     "explanation_too_long": _l("The explanation must have at most 1000 characters."),
+    "value_characters": _l("The correct value contains invisible control characters. Type it again without "
+                           "copying it from elsewhere."),
+    "explanation_characters": _l("The explanation contains invisible control characters. Type it again "
+                                 "without copying it from elsewhere."),
     "same_as_current": _l("This is the value the register already holds. Write the correct one."),
     "already_open": _l("You already have an open request for this data. Wait for the answer, or withdraw "
                        "that request first."),

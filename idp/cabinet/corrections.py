@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable
@@ -84,11 +85,22 @@ def current_values(person: Person) -> dict[str, str | None]:
     return values
 
 
+def plain_text(text: str, *, lines: bool = False) -> bool:
+    """No control or format characters: terminal escapes and bidirectional
+    overrides would reach the operator's terminal and hide or reorder what
+    is shown there. `lines`: line breaks and tabs (an explanation), and the
+    joiners some scripts and emoji need."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs")
+                   and not (lines and ch in "\n\t\u200c\u200d") for ch in text)
+
+
 def normalise(field: str, value: str) -> str:
     """The value as the register would hold it; CorrectionError when it cannot be one."""
     value = _SPACES.sub(" ", (value or "").strip())
     if not value:
         raise CorrectionError("value_empty")
+    if not plain_text(value):
+        raise CorrectionError("value_characters")
     if len(value) > MAX_VALUE:
         raise CorrectionError("value_too_long")
     if field in DATE_FIELDS:
@@ -125,9 +137,11 @@ def submit(session: Session, account: Account, field: str, value: str, explanati
     if field not in FIELDS:
         raise CorrectionError("field_unknown")
     requested = normalise(field, value)
-    explanation = (explanation or "").strip()
+    explanation = (explanation or "").replace("\r\n", "\n").strip()
     if not explanation:
         raise CorrectionError("explanation_empty")
+    if not plain_text(explanation, lines=True):
+        raise CorrectionError("explanation_characters")
     if len(explanation) > MAX_EXPLANATION:
         raise CorrectionError("explanation_too_long")
     current = current_values(account.person)[field]
