@@ -187,6 +187,14 @@ ERRORS = {
     "officer_code_wrong": _l("This code is not right, was used already or has expired. Ask your administrator for a new one."),
     "officer_code_throttled": _l("Too many wrong codes. Try again in an hour, or ask your administrator."),
     "account_disabled": _l("This account is disabled."),
+    "purpose_unknown": _l("Choose whether the citizen lost access or wants a higher identity level."),
+    "purpose_no_account": _l("This person has no active OneID account: the visit is an enrollment."),
+    "purpose_changed": _l("Another officer changed what this visit is for. Check the page again before approving."),
+    "visit_awaiting_supervisor": _l("A first approval is waiting for a supervisor: what the visit is for can no "
+                                    "longer be changed."),
+    "raise_not_needed": _l("The account already has the highest identity level: only a recovery is possible."),
+    "raise_has_no_code": _l("This visit raised the identity level of an existing account: there is no "
+                            "activation code."),
 }
 
 

@@ -12,7 +12,8 @@ The account: residency `non_resident`, identity level `high` (in person at a
 consulate: ARCHITECTURE.md, "Identity and assurance model"), proofing method
 `in_person`. A person who already has an account gets it back: the new
 passkey replaces every other authenticator and every login session ends, as
-in an account recovery.
+in an account recovery. A visit to raise the level of an account its owner
+still uses (purpose `raise`, consular/services/visits.py) has no code at all.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from idp.registry import CitizenRegistry
 from consular.config import ACTIVATION_CODE_HOURS
 from consular.errors import ActivationRefused, Conflict
 from consular.models import APPROVED, ActivationCode, Visit
-from consular.services.visits import person_account
+from consular.services.visits import RAISE, person_account
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 16
@@ -60,6 +61,8 @@ def issue(session: Session, visit: Visit, *, by: str, now: dt.datetime | None = 
     and the code, formatted for print."""
     if visit.status != APPROVED:
         raise Conflict(code="visit_not_approved")
+    if visit.purpose == RAISE:
+        raise Conflict(code="raise_has_no_code")  # the approval raised the level; no login method is replaced
     if visit.account_id and visit.account_id == by:
         raise Conflict(code="own_case")
     now = now or utcnow()
@@ -106,7 +109,7 @@ def live(row: ActivationCode | None, *, now: dt.datetime | None = None) -> Activ
         raise ActivationRefused(code="code_revoked")
     if row.expires_at <= now:
         raise ActivationRefused(code="code_expired")
-    if row.visit.status != APPROVED:
+    if row.visit.status != APPROVED or row.visit.purpose == RAISE:
         raise ActivationRefused(code="visit_not_approved")
     return row
 

@@ -12,6 +12,16 @@ The steps, each recorded in the visit and in the audit log:
    consular/foureyes.py) and an activation code is printed for the citizen,
    or refuses with a reason.
 
+A person who already has an account comes for one of two things, and the
+officer records which (`choose_purpose`) before approving:
+
+- `recovery`: they lost access. The printed code's passkey replaces every
+  login method and every login session ends (consular/services/activation.py);
+- `raise`: they still log in and only want a higher identity level. No code
+  is printed: the approval raises the account's identity level to what an
+  in-person check gives (never lowers it), records the proofing method, and
+  keeps its login methods and sessions; the owner is alerted.
+
 Recording the document again clears the chip read and the photo match, so
 one passport cannot be checked and another one approved.
 """
@@ -24,9 +34,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from idp.audit.log import record
+from idp.auth.levels import rank
 from idp.db import utcnow
 from idp.people.models import Account, Person
 from idp.registry import CitizenRegistry
+
+from enrollment.services.lifecycle import raised_level
 
 from consular import foureyes
 from consular.errors import Conflict, NotFound
@@ -48,6 +61,11 @@ DOCUMENT_RE = re.compile(r"^[A-Z]{2}[0-9]{7}$")  # Uzbek passports: two letters,
 REFUSAL_REASONS = ("document_invalid", "document_damaged", "person_mismatch", "register_no_match",
                    "document_expired", "other")
 OPEN_STATES = (OPEN, AWAITING_SUPERVISOR)
+ENROLL, RECOVERY, RAISE = "enroll", "recovery", "raise"
+ACCOUNT_PURPOSES = (RECOVERY, RAISE)  # the officer's choice for a person who has an account
+IN_PERSON_LEVEL = "high"  # ARCHITECTURE.md: in person at a consulate = high
+IN_PERSON_METHOD = "in_person"
+RAISED, KEPT = "raised", "kept"  # a raise visit's final approval: the level rose, or was already as high
 
 
 def subject_of(visit: Visit) -> str:
@@ -145,7 +163,7 @@ def record_document(session: Session, visit: Visit, registry: CitizenRegistry, *
     else:
         visit.pinfl = rec.pinfl
         account = person_account(session, rec.pinfl)
-        visit.purpose = "recovery" if account is not None else "enroll"
+        visit.purpose = RECOVERY if account is not None else ENROLL
         visit.account_id = account.id if account is not None else None
         visit.register_match = {"found": True, "document_number": True, "birth_date": True, "citizenship": True}
     visit.flags = compute_flags(visit)
@@ -184,11 +202,44 @@ def missing_for_approval(visit: Visit) -> list[str]:
     return missing
 
 
-def approve(session: Session, visit: Visit, *, actor: foureyes.Actor) -> str:
-    """An officer's approval: `foureyes.FINAL` (the visit is approved; the
-    caller issues the activation code) or `foureyes.FIRST` (a supervisor must
-    confirm). Raises Conflict, FourEyes."""
+def raise_possible(account: Account | None) -> bool:
+    """Whether an in-person check would give the account more than it has."""
+    return account is not None and account.active and rank(account.identity_level) < rank(IN_PERSON_LEVEL)
+
+
+def choose_purpose(session: Session, visit: Visit, purpose: str, *, officer_id: str) -> None:
+    """For a person who has an account: `recovery` (they lost access) or
+    `raise` (they still log in and want a higher identity level). Only before
+    any approval, so that a first approval is always of the purpose the
+    supervisor confirms. Raises Conflict."""
     _require_open(visit)
+    if visit.status != OPEN or visit.first_approval_by is not None:
+        raise Conflict(code="visit_awaiting_supervisor")
+    if purpose not in ACCOUNT_PURPOSES:
+        raise Conflict(code="purpose_unknown")
+    account = person_account(session, visit.pinfl)
+    if account is None or visit.purpose not in ACCOUNT_PURPOSES or account.id != visit.account_id:
+        raise Conflict(code="purpose_no_account")
+    if purpose == RAISE and not raise_possible(account):
+        raise Conflict(code="raise_not_needed")
+    if purpose == visit.purpose:
+        return
+    before = visit.purpose
+    _transition(session, visit, (OPEN,), extra=(Visit.first_approval_by.is_(None), Visit.purpose == before),
+                code="visit_awaiting_supervisor", purpose=purpose, updated_at=utcnow())
+    record(session, "consular.visit.purpose", actor=officer_id, subject=subject_of(visit), visit=visit.id,
+           purpose=purpose, previous=before)
+
+
+def approve(session: Session, visit: Visit, *, actor: foureyes.Actor, purpose: str | None = None) -> str:
+    """An officer's approval: `foureyes.FIRST` (a supervisor must confirm),
+    `foureyes.FINAL` (the visit is approved; the caller issues the activation
+    code) or, for a raise, RAISED or KEPT (the account's identity level rose,
+    or already was as high; no code). `purpose` is the one the officer's page
+    showed: approving anything else is refused. Raises Conflict, FourEyes."""
+    _require_open(visit)
+    if purpose is not None and purpose != visit.purpose:
+        raise Conflict(code="purpose_changed")
     missing = missing_for_approval(visit)
     if missing:
         raise Conflict(code=missing[0])
@@ -197,20 +248,41 @@ def approve(session: Session, visit: Visit, *, actor: foureyes.Actor) -> str:
         raise Conflict(code="own_case")  # nobody approves their own enrollment
     step = foureyes.approval_step(needs_second=bool(visit.flags), first_by=visit.first_approval_by, actor=actor)
     now = utcnow()
+    approved_purpose = visit.purpose
     if step == foureyes.FIRST:
-        _transition(session, visit, (OPEN,), status=AWAITING_SUPERVISOR, first_approval_by=actor.account_id,
-                    first_approval_at=now, updated_at=now)
+        _transition(session, visit, (OPEN,), extra=(Visit.purpose == approved_purpose,), code="purpose_changed",
+                    status=AWAITING_SUPERVISOR, first_approval_by=actor.account_id, first_approval_at=now,
+                    updated_at=now)
         record(session, "consular.visit.first_approval", actor=actor.account_id, subject=subject_of(visit),
-               visit=visit.id, role=actor.role, flags=list(visit.flags))
+               visit=visit.id, role=actor.role, flags=list(visit.flags), purpose=visit.purpose)
         return step
-    _transition(session, visit, OPEN_STATES, status=APPROVED, decided_by=actor.account_id, decided_at=now,
-                updated_at=now)
+    _transition(session, visit, OPEN_STATES, extra=(Visit.purpose == approved_purpose,), code="purpose_changed",
+                status=APPROVED, decided_by=actor.account_id, decided_at=now, updated_at=now)
     if visit.appointment is not None:
         visit.appointment.status = COMPLETED
     record(session, "consular.visit.approved", actor=actor.account_id, subject=subject_of(visit), visit=visit.id,
            role=actor.role, first_approval_by=visit.first_approval_by, flags=list(visit.flags),
-           chip=visit.chip_accepted, face=(visit.face_match or {}).get("decision"))
+           chip=visit.chip_accepted, face=(visit.face_match or {}).get("decision"), purpose=visit.purpose)
+    if visit.purpose == RAISE:
+        return _raise_level(session, visit, actor=actor)
     return step
+
+
+def _raise_level(session: Session, visit: Visit, *, actor: foureyes.Actor) -> str:
+    """The approved raise: the account's identity level becomes the higher of
+    its own and the in-person level, with the in-person proofing method when
+    that raised it; its login methods, sessions and contact data stay."""
+    account = session.get(Account, visit.account_id) if visit.account_id else None
+    if account is None or not account.active or account.person.pinfl != visit.pinfl:
+        raise Conflict(code="purpose_no_account")  # rolled back by the caller: the visit stays open
+    before = account.identity_level
+    after = raised_level(before, IN_PERSON_LEVEL)
+    if after != before:
+        account.identity_level, account.proofing_method = after, IN_PERSON_METHOD
+    record(session, "account.identity_level_raised" if after != before else "account.identity_level_kept",
+           actor=actor.account_id, subject=account.id, visit=visit.id, before=before, after=after,
+           method=IN_PERSON_METHOD)
+    return RAISED if after != before else KEPT
 
 
 def refuse(session: Session, visit: Visit, *, actor: foureyes.Actor, reason: str) -> None:
@@ -228,13 +300,16 @@ def refuse(session: Session, visit: Visit, *, actor: foureyes.Actor, reason: str
            role=actor.role, reason=reason)
 
 
-def _transition(session: Session, visit: Visit, from_states: tuple[str, ...], **values) -> None:
+def _transition(session: Session, visit: Visit, from_states: tuple[str, ...], *, extra: tuple = (),
+                code: str = "visit_closed", **values) -> None:
     """Change the visit with one conditional UPDATE: of two officers acting at
-    once, one succeeds and the other gets a 409."""
-    done = session.execute(update(Visit).where(Visit.id == visit.id, Visit.status.in_(from_states))
+    once, one succeeds and the other gets a 409 (`code` when the visit is
+    still open but `extra` no longer holds)."""
+    done = session.execute(update(Visit).where(Visit.id == visit.id, Visit.status.in_(from_states), *extra)
                            .values(**values).execution_options(synchronize_session=False)).rowcount
     if done != 1:
-        raise Conflict(code="visit_closed")
+        session.refresh(visit)
+        raise Conflict(code=code if visit.status in from_states else "visit_closed")
     session.refresh(visit)
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import segno
-from flask import jsonify, redirect, url_for
+from flask import jsonify, redirect, request, url_for
 
 import nfc
 
+from idp.cabinet.notices import tell_owner
+from idp.db import after_commit
 from idp.links import external_url
+from idp.people.models import Account
 from idp.registry import RegistryUnavailable
 
 from consular import foureyes, notify
@@ -39,6 +42,7 @@ def _page(officer, visit, *, status: int = 200, problems=(), reader=None, photo_
     db().commit()
     document = DocumentForm(data={"document_number": visit.document_number, "birth_date": visit.birth_date,
                                   "expiry_date": visit.expiry_date})
+    account = visits.person_account(db(), visit.pinfl) if visit.purpose in visits.ACCOUNT_PURPOSES else None
     return portal_page(
         "consular/visit.html", officer, status, visit=visit, person=registry_record, problems=problems,
         reader=reader, photo_problem=photo_problem, document=document, chip_file=ChipFileForm(),
@@ -47,7 +51,8 @@ def _page(officer, visit, *, status: int = 200, problems=(), reader=None, photo_
         photo=data_uri(desk_photo.image_of(db(), visit, "desk_photo", cipher)),
         missing=visits.missing_for_approval(visit), flag_label=lambda f: label(FLAGS, f),
         status_label=label(VISIT_STATUS, visit.status), refusal_label=label(REFUSAL_REASONS, visit.refusal_reason),
-        local=lambda m: consulates.local(officer.consulate, m), **extra)
+        local=lambda m: consulates.local(officer.consulate, m), account=account,
+        raise_possible=visits.raise_possible(account), **extra)
 
 
 @portal.get("/<code>/visits/<visit_id>")
@@ -153,13 +158,28 @@ def photo(officer, visit_id: str):
 
 
 # -- the decision --------------------------------------------------------------------
+@portal.post("/<code>/visits/<visit_id>/purpose")
+@officer_required
+def purpose(officer, visit_id: str):
+    """A person with an account: recovery (lost access) or raise (still logs in)."""
+    visit = _visit(officer, visit_id)
+    require_action_form()
+    visits.choose_purpose(db(), visit, request.form.get("purpose", ""), officer_id=officer.account_id)
+    db().commit()
+    return redirect(url_for("consular_portal.visit", code=officer.consulate.code, visit_id=visit.id))
+
+
 @portal.post("/<code>/visits/<visit_id>/approve")
 @officer_required
 def approve(officer, visit_id: str):
     visit = _visit(officer, visit_id)
     require_action_form()
-    step = visits.approve(db(), visit, actor=foureyes.Actor(officer.account_id, officer.role))
-    if step == foureyes.FIRST:
+    step = visits.approve(db(), visit, actor=foureyes.Actor(officer.account_id, officer.role),
+                          purpose=request.form.get("purpose") or None)
+    if step == visits.RAISED:
+        account = db().get(Account, visit.account_id)
+        after_commit(db(), lambda: tell_owner(account, "identity_level"))
+    if step in (foureyes.FIRST, visits.RAISED, visits.KEPT):
         db().commit()
         return redirect(url_for("consular_portal.visit", code=officer.consulate.code, visit_id=visit.id))
     return _issue_and_print(officer, visit, first=True)
