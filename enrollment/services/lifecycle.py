@@ -232,8 +232,11 @@ def complete_raise(session: Session, case: EnrollmentCase, account: Account, *, 
     """Close an approved raise_level case for the account that started it:
     its identity level becomes the higher of its own and `level`, with
     `method` as its proofing method when that raised it. Its login methods,
-    sessions and contact data stay as they are. True when the level rose."""
-    if case.purpose != RAISE or case.status != APPROVED:
+    sessions and contact data stay as they are. True when the level rose.
+    The case's row is locked first: of two finishes at once (two tabs, two
+    devices) the second sees the first's outcome and is refused."""
+    stored = session.scalar(select(EnrollmentCase.status).where(EnrollmentCase.id == case.id).with_for_update())
+    if case.purpose != RAISE or case.status != APPROVED or stored != APPROVED:
         raise RaiseRefused(code="case_not_approved")
     if case.account_id is None or case.account_id != account.id:
         raise RaiseRefused(code="raise_other_account")

@@ -85,3 +85,50 @@ def test_the_operator_command_shows_control_characters_as_escapes(app, idp, demo
     assert "\x1b" not in result.output and "\u202e" not in result.output and "\x9b" not in result.output
     assert "\\u001b[31mKarimova\\u202e" in result.output
     assert "\nstatus: done" not in result.output and "\n  status: done\\u009b2J" in result.output
+
+
+def test_two_finishes_of_one_raise_at_once_raise_the_level_once(idp, demo, database_url):
+    """Two tabs (or devices) finishing one approved raise at the same moment:
+    each read the case as approved, so both raised the level, recorded the
+    activation and alerted the owner. The second now waits for the first's
+    row lock and is refused."""
+    import threading
+
+    import pytest
+
+    from enrollment.models import APPROVED, RAISE, EnrollmentCase
+    from enrollment.services import activation, cases, lifecycle
+    from idp.audit.models import AuditEvent
+    from idp.db import utcnow
+    from idp.people.models import Account, Person
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time; the row lock matters on PostgreSQL")
+    with idp.db.transaction() as s:
+        account = s.scalars(select(Account).join(Person).where(Person.pinfl == AZIZ)).one()
+        case, _key = cases.start_case(s, purpose=RAISE, route="passport", locale="en", lifetime_days=30,
+                                      account_id=account.id)
+        case.pinfl, case.status, case.decided_at, case.decided_by = AZIZ, APPROVED, utcnow(), "policy"
+        case_id, account_id = case.id, account.id
+    loaded, outcome = threading.Barrier(2, timeout=10), []
+
+    def finish():
+        with idp.db.transaction() as s:
+            case, account = s.get(EnrollmentCase, case_id), s.get(Account, account_id)
+            assert case.status == APPROVED
+            loaded.wait()  # both have read the case as approved
+            try:
+                outcome.append(activation.raise_level(s, case, account))
+            except lifecycle.RaiseRefused as exc:
+                outcome.append(exc.code)
+
+    threads = [threading.Thread(target=finish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcome, key=str) == [True, "case_not_approved"]
+    with idp.db.transaction() as s:
+        assert s.get(Account, account_id).identity_level == "substantial"
+        raised = s.scalars(select(AuditEvent).where(AuditEvent.event == "account.identity_level_raised")).all()
+        assert len(raised) == 1
