@@ -51,7 +51,8 @@ def _alert_if_new_device(completion: LoginCompletion) -> None:
         return
     session = services().db.session
     if alerts.had_login_before(session, login.account_id, besides=login.id):
-        alerts.new_device_login(session, login.account, user_agent=login.user_agent)
+        alerts.new_device_login(session, login.account, user_agent=login.user_agent,
+                                place=services().places.find(request.remote_addr))
 
 
 def finish(account_id: str, event: AuthEvent, continuation: Continuation | None | object = CARRIED, *,

@@ -7,7 +7,9 @@ by SMS to a verified phone when the account has no verified e-mail address.
     contact_changed       the e-mail address or phone number changed
     officer_viewed_case   a consular officer opened the citizen's enrollment case
 
-Each says what happened in words (the device as "Chrome on Android", the
+Each says what happened in words (the device as "Chrome on Android", and
+the place the login came from when the offline place database knows it:
+"Chrome on Android, near Berlin, Germany", never the address; the
 portal's name, the consulate, the time on the citizen's clock) and what to do
 if it was not them, with a link to the cabinet built from the issuer setting.
 
@@ -121,11 +123,15 @@ def send(recipient: Recipient, kind: str, *, once: str | None = None, once_for: 
 
 
 def _what(kind: str, when: str, facts: dict) -> str:
-    from idp.cabinet.device_text import device_label
+    from idp.cabinet.device_text import device_label, place_label
+    from idp.cabinet.places import Place
 
     if kind == NEW_DEVICE_LOGIN:
-        return _("Someone logged in to your OneID account on %(time)s from %(device)s.",
-                 time=when, device=device_label(facts.get("user_agent")))
+        device = device_label(facts.get("user_agent"))
+        where = place_label(Place.from_dict(facts.get("place")))
+        if where:
+            device = _("%(device)s, near %(place)s", device=device, place=where)
+        return _("Someone logged in to your OneID account on %(time)s from %(device)s.", time=when, device=device)
     if kind == NEW_PORTAL:
         return _("%(portal)s received your data from OneID for the first time on %(time)s.",
                  portal=facts["portal"], time=when)
@@ -170,8 +176,11 @@ def sms_text(locale: str, kind: str, zone: str, *, at: dt.datetime, **facts) -> 
 
 # What each alert is about, for the places that notice it.
 
-def new_device_login(db_session: Session, account: Account, *, user_agent: str | None) -> None:
-    schedule(db_session, recipient_of(account), NEW_DEVICE_LOGIN, user_agent=user_agent)
+def new_device_login(db_session: Session, account: Account, *, user_agent: str | None, place=None) -> None:
+    """`place`: the idp.cabinet.places.Place of the login's address, if known
+    (its city and country go into the alert; the address never does)."""
+    schedule(db_session, recipient_of(account), NEW_DEVICE_LOGIN, user_agent=user_agent,
+             place=place.as_dict() if place is not None else None)
 
 
 def had_login_before(db_session: Session, account_id: str, *, besides: str) -> bool:
