@@ -18,7 +18,9 @@ action rolled back alerts nobody; `send` is for code already past its commit.
 A failed delivery is logged without personal data and never undoes anything.
 An alert given `once` goes out at most once per key and period across every
 instance: the key is claimed atomically in the short-lived state store.
-Security alerts cannot be turned off."""
+Security alerts (a new device, a login method, a contact, the identity
+level, an officer opening a case) cannot be turned off; the owner may turn
+off the new-portal alert in the cabinet (`set_optional`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -32,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.app import services
+from idp.audit.log import record
 from idp.audit.models import AuditEvent
 from idp.config import LOCALES
 from idp.db import after_commit, utcnow
@@ -48,7 +51,8 @@ LOGIN_METHOD_CHANGED = "login_method_changed"
 CONTACT_CHANGED = "contact_changed"
 OFFICER_VIEWED_CASE = "officer_viewed_case"
 KINDS = (NEW_DEVICE_LOGIN, NEW_PORTAL, LOGIN_METHOD_CHANGED, CONTACT_CHANGED, OFFICER_VIEWED_CASE)
-SECURITY = frozenset({NEW_DEVICE_LOGIN, LOGIN_METHOD_CHANGED, CONTACT_CHANGED})  # never turned off
+SECURITY = frozenset({NEW_DEVICE_LOGIN, LOGIN_METHOD_CHANGED, CONTACT_CHANGED, OFFICER_VIEWED_CASE})  # always on
+OPTIONAL = {NEW_PORTAL: "alert_new_portal"}  # the alerts the owner may turn off: the account's column for each
 DAY = 86400
 
 CHANGES = {
@@ -198,8 +202,27 @@ def new_portal(db_session: Session, account: Account, *, client_id: str, portal:
     earlier = db_session.scalars(select(AuditEvent.seq).where(
         AuditEvent.subject == account.id, AuditEvent.event == "oidc.authorized",
         AuditEvent.actor == client_id).limit(1)).first()
-    if earlier is None:
+    if earlier is None and wanted(account, NEW_PORTAL):
         schedule(db_session, recipient_of(account), NEW_PORTAL, portal=portal, once=f"{account.id}:{client_id}")
+
+
+def wanted(account: Account, kind: str) -> bool:
+    """Whether the owner receives `kind`: security alerts always, the others as they chose."""
+    column = OPTIONAL.get(kind)
+    return column is None or bool(getattr(account, column))
+
+
+def set_optional(db_session: Session, account: Account, kind: str, on: bool) -> bool:
+    """The owner turns an optional alert on or off; True when it changed.
+    ValueError for a security alert (those cannot be turned off)."""
+    column = OPTIONAL.get(kind)
+    if column is None:
+        raise ValueError(kind)
+    if bool(getattr(account, column)) == on:
+        return False
+    setattr(account, column, on)
+    record(db_session, "account.alert_preference", actor=account.id, subject=account.id, alert=kind, on=on)
+    return True
 
 
 def officer_viewed_case(db_session: Session, account: Account, *, case_id: str, officer_id: str,

@@ -44,7 +44,8 @@ def _account(account: Account) -> dict:
     return {"status": account.status, "locale": account.locale, "email": account.email,
             "email_verified": account.email_verified, "phone": account.phone,
             "phone_verified": account.phone_verified, "identity_level": account.identity_level,
-            "proofing_method": account.proofing_method, "created_at": _iso(account.created_at)}
+            "proofing_method": account.proofing_method, "created_at": _iso(account.created_at),
+            "alerts": {"new_portal": account.alert_new_portal}}
 
 
 def _authenticators(session: Session, account_id: str) -> list[dict]:

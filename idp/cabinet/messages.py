@@ -6,6 +6,8 @@ from idp.messages import message as common_message
 MESSAGES = {
     "contact_code_pending": _l("We sent a code to another address a moment ago. Enter that code, or ask for "
                                "a code to this address in %(seconds)d seconds."),
+    "alerts_saved": _l("Your alert settings are saved."),
+    "alert_choice_unknown": _l("Choose whether to receive this alert."),
 }
 
 

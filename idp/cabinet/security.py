@@ -13,7 +13,7 @@ from idp.auth.models import Authenticator
 from idp.auth.policy import policy_errors
 from idp.auth.services import password_of
 from idp.audit.log import record
-from idp.cabinet import contact_change
+from idp.cabinet import alerts, contact_change
 from idp.cabinet.messages import message
 from idp.cabinet.notices import tell_owner, verified_email
 from idp.cabinet.reauth import require_recent
@@ -44,6 +44,19 @@ def _page(login, **extra):
 @bp.route("/")
 def page():
     return _page(_login())
+
+
+@bp.route("/alerts", methods=["POST"])
+def alert_settings():
+    """The logged-in owner turns the new-portal alert on or off (security alerts stay on)."""
+    login = _login()
+    idp = services()
+    choice = request.form.get("new_portal")
+    if choice not in ("on", "off"):
+        return _page(login, error=message("alert_choice_unknown")), 400
+    changed = alerts.set_optional(idp.db.session, login.account, alerts.NEW_PORTAL, choice == "on")
+    idp.db.session.commit()
+    return _page(login, notice=message("alerts_saved") if changed else None)
 
 
 @bp.route("/password", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from idp.db import Base, UTCDateTime, utcnow
@@ -71,6 +71,8 @@ class Account(Base):
     identity_level: Mapped[str] = mapped_column(String(16), default="low")  # low, substantial, high
     proofing_method: Mapped[str] = mapped_column(String(32), default="self_asserted")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the owner's choice for the one alert that is not about security (idp/cabinet/alerts.py)
+    alert_new_portal: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     person: Mapped[Person] = relationship(back_populates="account", lazy="joined")
 
