@@ -20,6 +20,7 @@ from idp.auth.levels import rank
 from idp.auth.models import LoginSession
 from idp.auth.reauth import DEFAULT_MAX_AGE, recent_enough
 from idp.db import utcnow
+from idp.people.models import Account
 
 from enrollment import steps
 from enrollment.models import ENROLL, IN_PROGRESS, OPEN_STATUSES, RAISE, RECOVERY, ROUTES, EnrollmentCase
@@ -78,6 +79,8 @@ def start_raise(session: Session, login: LoginSession | None, *, route: str, loc
         raise RaiseRefused(code="no_account_to_recover")
     if rank(account.identity_level) >= rank(best_level):
         raise RaiseRefused(code="raise_level_reached")
+    # One start at a time per account (two tabs at once): the second sees the first's case.
+    session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
     earlier = open_raise_case(session, account.id)
     if earlier is not None and earlier.status != IN_PROGRESS:
         raise RaiseRefused(code="enrollment_in_progress")  # submitted: waiting for an officer, or approved

@@ -132,3 +132,48 @@ def test_two_finishes_of_one_raise_at_once_raise_the_level_once(idp, demo, datab
         assert s.get(Account, account_id).identity_level == "substantial"
         raised = s.scalars(select(AuditEvent).where(AuditEvent.event == "account.identity_level_raised")).all()
         assert len(raised) == 1
+
+
+def test_two_raise_starts_at_once_leave_one_open_case(app, idp, demo, database_url):
+    """Two tabs starting a raise of the level at the same moment each found no
+    open case and each opened one; the account's row lock makes the second
+    see the first's case (which gives way, as a case in another browser does)."""
+    import threading
+
+    import pytest
+
+    from enrollment.models import OPEN_STATUSES, RAISE, EnrollmentCase
+    from enrollment.services import cases
+    from idp.auth.models import LoginSession
+    from idp.people.models import Account, Person
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time; the row lock matters on PostgreSQL")
+    _login(app)
+    with idp.db.transaction() as s:
+        account_id = s.scalars(select(Account.id).join(Person).where(Person.pinfl == AZIZ)).one()
+        login_id = s.scalars(select(LoginSession.id).where(LoginSession.account_id == account_id)).one()
+    loaded, errors = threading.Barrier(2, timeout=10), []
+
+    def start():
+        try:
+            with idp.db.transaction() as s:
+                login = s.get(LoginSession, login_id)
+                assert cases.open_raise_case(s, login.account_id) is None
+                loaded.wait()  # both have seen no open case
+                cases.start_raise(s, login, route="passport", locale="en", lifetime_days=30,
+                                  best_level="substantial")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    with idp.db.transaction() as s:
+        open_cases = s.scalars(select(EnrollmentCase).where(
+            EnrollmentCase.purpose == RAISE, EnrollmentCase.account_id == account_id,
+            EnrollmentCase.status.in_(OPEN_STATUSES))).all()
+        assert len(open_cases) == 1
