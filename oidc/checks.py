@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
 from authlib.oidc.core.errors import AccountSelectionRequiredError, ConsentRequiredError, LoginRequiredError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from idp.auth.levels import LEVELS, acr_uri, level_of, lower, rank
 from idp.auth.models import LoginSession
@@ -144,6 +144,11 @@ def check_account_selection(ctx: AuthzContext):
     return None
 
 
+# built once (every authorization runs it)
+_CONSENTS = select(Consent).where(Consent.account_id == bindparam("account_id"),
+                                  Consent.client_id == bindparam("client_id"), Consent.revoked_at.is_(None))
+
+
 def check_consent(ctx: AuthzContext):
     ctx.consent_claims = consent_claims(ctx.params.get("scope") or "", ctx.claims, ctx.client.allowed_scopes)
     if ctx.pending.consented_by is not None and ctx.pending.consented_by == ctx.login.account_id:
@@ -153,9 +158,7 @@ def check_consent(ctx: AuthzContext):
     if ctx.client.skip_consent:
         return None
     scopes = set(ctx.client.get_allowed_scope(ctx.params.get("scope") or "").split())
-    grants = ctx.session.scalars(select(Consent).where(
-        Consent.account_id == ctx.login.account_id, Consent.client_id == ctx.client.client_id,
-        Consent.revoked_at.is_(None)))
+    grants = ctx.session.scalars(_CONSENTS, {"account_id": ctx.login.account_id, "client_id": ctx.client.client_id})
     for grant in grants:
         if scopes <= set(grant.scopes) and set(ctx.consent_claims) <= set(grant.claims):
             return None

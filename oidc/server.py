@@ -14,12 +14,12 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from idp.audit.log import record
 from idp.auth.models import LoginSession
-from idp.db import utcnow
+from idp.db import UTCDateTime, utcnow
 from idp.people.models import Account, new_id
 from oidc.claims import released_claims
 from oidc.client_cache import ClientCache
@@ -79,6 +79,14 @@ class OPServer(AuthorizationServer):
         return client_authentication(self.idp, authenticate, http_request.remote_addr or "")
 
 
+_ACCOUNT = select(Account).where(Account.id == bindparam("account_id"))
+
+
+def load_account(session, account_id: str) -> Account | None:
+    """The account a grant or token acts for (a statement built once: cheaper than session.get)."""
+    return session.scalars(_ACCOUNT, {"account_id": account_id}).first()
+
+
 def subject(idp, principal: Principal) -> str:
     return subject_for(principal.account.id, subject_type=principal.client.subject_type,
                        sector=principal.client.sector, salt=idp.pairwise_salt)
@@ -103,6 +111,19 @@ def generate_token(idp):
 # the ORM's unit of work cost more than the insert itself.
 _INSERT_TOKEN = Token.__table__.insert()
 _INSERT_CODE = AuthorizationCode.__table__.insert()
+# The token endpoint's statements, built once (building one, with its cache
+# key, cost more than running it). A code is claimed by the statement that
+# finds it, for its own client only; a rotation revokes the rotated access token.
+_CLAIM_CODE = (update(AuthorizationCode)
+               .where(AuthorizationCode.code_hash == bindparam("digest"),
+                      AuthorizationCode.client_id == bindparam("for_client"), AuthorizationCode.used_at.is_(None))
+               .values(used_at=bindparam("now")).returning(AuthorizationCode)
+               .execution_options(synchronize_session=False))
+_BY_REFRESH_HASH = select(Token).where(Token.refresh_token_hash == bindparam("digest"))
+_ROTATE = (update(Token).where(Token.id == bindparam("token_id"), Token.rotated_at.is_(None))
+           .values(rotated_at=bindparam("now"), revoked_at=func.coalesce(Token.revoked_at,
+                                                                         bindparam("now", type_=UTCDateTime())))
+           .execution_options(synchronize_session=False))
 
 
 def save_token(idp, token: dict, request) -> None:
@@ -164,12 +185,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         self.request.dpop_jkt = bind_token_request(self.server.idp, self.request)
         digest, now = token_hash(code), utcnow()
         # Claim the code atomically, in the statement that finds it: a second use finds used_at set.
-        row = session.scalars(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.code_hash == digest, AuthorizationCode.client_id == client.client_id,
-                   AuthorizationCode.used_at.is_(None))
-            .values(used_at=now).returning(AuthorizationCode)
-            .execution_options(synchronize_session=False)).first()
+        row = session.scalars(_CLAIM_CODE, {"digest": digest, "for_client": client.client_id, "now": now}).first()
         if row is None:
             row = session.scalars(select(AuthorizationCode).where(AuthorizationCode.code_hash == digest)).first()
             if row is None or row.client_id != client.client_id or row.used_at is None:
@@ -187,7 +203,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         pass  # kept, marked used, so that reuse can be detected until expiry
 
     def authenticate_user(self, authorization_code):
-        account = self.server.idp.db.session.get(Account, authorization_code.account_id)
+        account = load_account(self.server.idp.db.session, authorization_code.account_id)
         if account is None or not account.active:
             return None
         return Principal(account, self.request.client, authorization_code.sid, authorization_code.claims)
@@ -266,7 +282,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         session = self.server.idp.db.session
         if not isinstance(refresh_token, str) or len(refresh_token) > 200:
             return None
-        row = session.scalars(select(Token).where(Token.refresh_token_hash == token_hash(refresh_token))).first()
+        row = session.scalars(_BY_REFRESH_HASH, {"digest": token_hash(refresh_token)}).first()
         if row is None or row.client_id != self.request.client.client_id:
             return None
         # DPoP before rotation: a refused proof must not use up the refresh token.
@@ -276,9 +292,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         # Rotate: the refresh token is used up, and its access token stops working
         # with it (so revoke_old_credential has nothing left to write).
         now = utcnow()
-        claimed = session.execute(update(Token).where(Token.id == row.id, Token.rotated_at.is_(None))
-                                  .values(rotated_at=now, revoked_at=func.coalesce(Token.revoked_at, now))
-                                  .execution_options(synchronize_session=False)).rowcount
+        claimed = session.execute(_ROTATE, {"token_id": row.id, "now": now}).rowcount
         if not claimed:
             # A rotated refresh token came back: revoke this family only.
             session.execute(update(Token).where(Token.family_id == row.family_id, Token.revoked_at.is_(None))
@@ -292,8 +306,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return row
 
     def authenticate_user(self, refresh_token):
-        session = self.server.idp.db.session
-        account = session.get(Account, refresh_token.account_id)
+        account = load_account(self.server.idp.db.session, refresh_token.account_id)
         if account is None or not account.active:
             return None
         return Principal(account, self.request.client, refresh_token.sid, refresh_token.claims)

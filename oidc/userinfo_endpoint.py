@@ -3,20 +3,20 @@ header, or form body on POST."""
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from idp.audit.log import record
 from idp.auth.models import LoginSession
 from idp.db import utcnow
 from oidc.claims import released_claims
 from oidc.models import Token, token_hash
-from oidc.server import Principal, subject
+from oidc.server import Principal, load_account, subject
 from oidc.userinfo import LOGIN_CLAIMS, claim_values
 
 
 # Only read here: the columns as a plain row, without an ORM instance.
 _TOKEN_LOOKUP = select(Token.client_id, Token.account_id, Token.sid, Token.scope, Token.claims, Token.revoked_at,
-                       Token.access_expires_at, Token.dpop_jkt)
+                       Token.access_expires_at, Token.dpop_jkt).where(Token.access_token_hash == bindparam("digest"))
 
 
 def _bearer_error(error: str | None, description: str, status: int):
@@ -75,7 +75,7 @@ def userinfo_response(idp):
     if len(raw) > 200:
         return _bearer_error("invalid_token", "The access token is invalid.", 401)
     session = idp.db.session
-    token = session.execute(_TOKEN_LOOKUP.where(Token.access_token_hash == token_hash(raw))).first()
+    token = session.execute(_TOKEN_LOOKUP, {"digest": token_hash(raw)}).first()
     if token is None or token.revoked_at is not None or token.access_expires_at <= utcnow():
         return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
     sender_problem = _sender_problem(idp, token, raw, scheme)
@@ -86,9 +86,7 @@ def userinfo_response(idp):
     client = idp.oidc_server.query_client(token.client_id)
     if client.profile == "oneid_legacy":  # its tokens answer only OneID's identify call
         return _bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
-    from idp.people.models import Account
-
-    account = session.get(Account, token.account_id)
+    account = load_account(session, token.account_id)
     if account is None or not account.active:
         return _bearer_error("invalid_token", "The account is not active.", 401)
     names = released_claims(token.scope, token.claims or {}, "userinfo", client.allowed_scopes)

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from idp.auth.levels import AuthEvent, combine
@@ -20,6 +20,9 @@ from idp.auth.models import LoginSession
 from idp.db import utcnow
 
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
+# Built once: every page with a login cookie runs it, and building a statement
+# (and its cache key) cost more than running it.
+_BY_TOKEN_HASH = select(LoginSession).where(LoginSession.token_hash == bindparam("token_hash"))
 
 
 def _hash(token: str) -> str:
@@ -45,7 +48,7 @@ class SessionService:
     def load(self, session: Session, token: str | None) -> LoginSession | None:
         if not token or len(token) > 100:
             return None
-        login = session.scalars(select(LoginSession).where(LoginSession.token_hash == _hash(token))).first()
+        login = session.scalars(_BY_TOKEN_HASH, {"token_hash": _hash(token)}).first()
         if login is None or not self.is_live(login):
             return None
         now = utcnow()
