@@ -17,9 +17,10 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_bytes():
         # No identifier, code or token (in the path, the query or a form)
-        # contains NUL; PostgreSQL text cannot hold it. Refuse early with a
-        # 400 rather than fail in the database.
-        if "\x00" in request.path or _has_nul(request.args.values()) or (
+        # contains NUL, nor does a header (the User-Agent is kept with a
+        # login session); PostgreSQL text cannot hold it. Refuse early with
+        # a 400 rather than fail in the database.
+        if "\x00" in request.path or _has_nul(request.args.values()) or _has_nul(request.headers.values()) or (
                 request.method == "POST" and _has_nul(request.form.values())):
             abort(400)
 

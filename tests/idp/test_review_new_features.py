@@ -177,3 +177,18 @@ def test_two_raise_starts_at_once_leave_one_open_case(app, idp, demo, database_u
             EnrollmentCase.purpose == RAISE, EnrollmentCase.account_id == account_id,
             EnrollmentCase.status.in_(OPEN_STATUSES))).all()
         assert len(open_cases) == 1
+
+
+def test_a_nul_byte_in_the_user_agent_is_a_bad_request_not_a_database_error(app, idp, demo):
+    """The User-Agent is kept with the login session (the device list, the
+    new-device alert): with a NUL in it the login failed with a 500 on PostgreSQL."""
+    from idp.auth.models import LoginSession
+
+    client = app.test_client()
+    page = client.get("/login?lang=en").get_data(as_text=True)
+    response = client.post("/login?lang=en", data={"identifier": AZIZ, "password": PASSWORD,
+                                                   "csrf_token": csrf_from(page)},
+                           headers={"User-Agent": "Mozilla/5.0\x00 (Linux; Android 14)"})
+    assert response.status_code == 400
+    with idp.db.transaction() as s:
+        assert s.scalars(select(LoginSession)).all() == []
