@@ -272,7 +272,10 @@ def _raise_level(session: Session, visit: Visit, *, actor: foureyes.Actor) -> st
     """The approved raise: the account's identity level becomes the higher of
     its own and the in-person level, with the in-person proofing method when
     that raised it; its login methods, sessions and contact data stay."""
-    account = session.get(Account, visit.account_id) if visit.account_id else None
+    # the account's row locked, so a raise finishing elsewhere at the same time reads this level, not an older one
+    locked = session.scalars(select(Account.id).where(Account.id == visit.account_id).with_for_update()).first() \
+        if visit.account_id else None
+    account = session.get(Account, locked, populate_existing=True) if locked else None
     if account is None or not account.active or account.person.pinfl != visit.pinfl:
         raise Conflict(code="purpose_no_account")  # rolled back by the caller: the visit stays open
     before = account.identity_level
