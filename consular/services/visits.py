@@ -228,7 +228,7 @@ def choose_purpose(session: Session, visit: Visit, purpose: str, *, officer_id: 
     _transition(session, visit, (OPEN,), extra=(Visit.first_approval_by.is_(None), Visit.purpose == before),
                 code="visit_awaiting_supervisor", purpose=purpose, updated_at=utcnow())
     record(session, "consular.visit.purpose", actor=officer_id, subject=subject_of(visit), visit=visit.id,
-           purpose=purpose, previous=before)
+           consulate=visit.consulate_id, purpose=purpose, previous=before)
 
 
 def approve(session: Session, visit: Visit, *, actor: foureyes.Actor, purpose: str | None = None) -> str:

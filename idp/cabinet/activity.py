@@ -58,6 +58,8 @@ _FIXED = {
     "account.recovered": (CHANGES, "account_recovered"),
     "enrollment.activated": (CHANGES, "account_activated"),
     "consular.activated": (CHANGES, "account_activated_code"),
+    "account.identity_level_raised": (CHANGES, "identity_level_raised"),
+    "account.alert_preference": (CHANGES, "alert_preference"),
     "oidc.refresh_reuse": (DATA, "token_reuse"),
     "oidc.code_reuse": (DATA, "token_reuse"),
 }
@@ -74,6 +76,7 @@ _OFFICIALS = {
     "consular.visit.chip": "officer_read_chip",
     "consular.visit.photo": "officer_took_photo",
     "consular.visit.first_approval": "officer_first_approval",
+    "consular.visit.purpose": "officer_visit_purpose",
     "consular.visit.approved": "officer_visit_approved",
     "consular.visit.refused": "officer_visit_refused",
     "consular.activation_code.issued": "officer_code_issued",

@@ -91,7 +91,8 @@ def test_a_raise_keeps_login_methods_and_sessions_and_alerts_the_owner(idp, otab
     [raised] = audit("account.identity_level_raised")
     assert raised.subject == account_id(idp) and raised.data["before"] == "low"
     assert raised.data["after"] == "high" and raised.data["method"] == "in_person" and raised.data["visit"] == visit
-    assert audit("consular.visit.purpose")[0].data == {"visit": visit, "purpose": "raise", "previous": "recovery"}
+    purpose = audit("consular.visit.purpose")[0].data
+    assert (purpose["visit"], purpose["purpose"], purpose["previous"]) == (visit, "raise", "recovery")
     assert audit("consular.visit.approved")[0].data["purpose"] == "raise"
     subjects = [s for _to, s, _b in outbox(EMAIL)]
     assert "Your OneID login settings were changed" in subjects
@@ -233,3 +234,29 @@ def test_a_code_row_for_a_raise_visit_would_not_activate(idp, otabek, portal, fa
         with pytest.raises(ActivationRefused):
             activation.live(row)
         s.rollback()
+
+
+def test_an_account_raised_meanwhile_is_kept_and_nobody_is_alerted(idp, otabek, portal, faces_jpeg, audit, outbox):
+    """The account reached high between the choice and the approval: the visit closes, nothing is lowered."""
+    from idp.auth.services import find_account
+
+    desk = Desk(portal("officer"))
+    visit = checked_visit(desk, faces_jpeg)
+    desk.post(visit, "purpose", {"purpose": "raise"})
+    with idp.db.transaction() as s:
+        account = find_account(s, OTABEK[0])
+        account.identity_level, account.proofing_method = "high", "operator"
+    assert desk.post(visit, "approve", {"purpose": "raise"}).status_code == 302
+    assert account_state(idp)[:2] == ("high", "operator")
+    assert audit("account.identity_level_raised") == [] and len(audit("account.identity_level_kept")) == 1
+    assert [s for _to, s, _b in outbox(EMAIL) if s == "Your OneID login settings were changed"] == []
+
+
+def test_the_owner_reads_the_raise_in_the_cabinet_activity(idp, otabek, portal, faces_jpeg):
+    desk = Desk(portal("officer"))
+    visit = checked_visit(desk, faces_jpeg)
+    desk.post(visit, "purpose", {"purpose": "raise"})
+    desk.post(visit, "approve", {"purpose": "raise"})
+    page = otabek.get("/cabinet/activity?lang=en").get_data(as_text=True)
+    assert "Your identity was verified again and your identity level was raised" in page
+    assert "recorded what your visit is for" in page and "consular.visit" not in page
