@@ -33,6 +33,8 @@ def device_of(user_agent: str | None) -> Device:
     result = parse(user_agent[:500])
     browser = result.user_agent.family if result.user_agent else None
     system = result.os.family if result.os else None
+    if result.device is not None and result.device.family == "Spider":
+        browser = None  # the bot rules take the name from the header itself: any text its sender likes
     browser = None if browser in (None, "Other") else _BROWSER_NAMES.get(browser, browser)
     system = None if system in (None, "Other") else _OS_NAMES.get(system, system)
     return Device(browser, system)

@@ -192,3 +192,31 @@ def test_a_nul_byte_in_the_user_agent_is_a_bad_request_not_a_database_error(app,
     assert response.status_code == 400
     with idp.db.transaction() as s:
         assert s.scalars(select(LoginSession)).all() == []
+
+
+def test_the_new_device_alert_does_not_carry_text_chosen_in_the_user_agent(app, idp, demo):
+    """ua-parser's bot rules name the browser after whatever precedes "Bot"
+    or "crawler" in the header, so someone logging in with the password
+    could put a line of their own ("CallSupportOn998901234567 Bot") into the
+    owner's official alert e-mail and the device list."""
+    from idp.cabinet.devices import device_of
+    from idp.notify.models import OutboxMessage
+    from idp.people.models import Account, Person
+
+    assert device_of("PayYourFineAtOneidHelpExample Bot/1.0").browser is None
+    assert device_of("oneid-help.example crawler/1").browser is None
+    assert device_of("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     "Chrome/120.0 Mobile Safari/537.36") == device_of.__wrapped__(
+        "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36")
+    with idp.db.transaction() as s:
+        account = s.scalars(select(Account).join(Person).where(Person.pinfl == AZIZ)).one()
+        account.email, account.email_verified, email = "aziz@example.uz", True, "aziz@example.uz"
+    _login(app)  # the account's first login: no alert
+    client = app.test_client()
+    page = client.get("/login?lang=en").get_data(as_text=True)
+    assert client.post("/login?lang=en", data={"identifier": AZIZ, "password": PASSWORD,
+                                               "csrf_token": csrf_from(page)},
+                       headers={"User-Agent": "PayYourFineAtOneidHelpExample Bot/1.0"}).status_code == 302
+    with idp.db.transaction() as s:
+        bodies = [m.body for m in s.scalars(select(OutboxMessage).where(OutboxMessage.recipient == email))]
+    assert len(bodies) == 1 and "PayYourFine" not in bodies[0]  # the alert, in the owner's language
