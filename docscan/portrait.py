@@ -96,4 +96,6 @@ def find_portrait(rgb: np.ndarray, quad: np.ndarray, upside_down: bool, detector
     height, full_width = region.shape[:2]
     x1, y1 = max(0, int(box.left - left * width)), max(0, int(box.top - top * width))
     x2, y2 = min(full_width, int(box.right + right * width)), min(height, int(box.bottom + bottom * width))
+    if min(x2 - x1, y2 - y1) < MIN_FACE_MM * PX_PER_MM:  # a box (mostly) outside the region: nothing to keep
+        return None
     return Portrait(np.ascontiguousarray(region[y1:y2, x1:x2]), int(width))

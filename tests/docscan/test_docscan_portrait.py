@@ -54,3 +54,20 @@ def test_without_a_face_where_the_portrait_belongs_there_is_none(detector):
     result = scan_page(mrz_pages.encode(page, 90), face_detector=detector)
     assert result.ok and result.portrait is None
     assert scan_page(mrz_pages.encode(mrz_pages.draw_page(person, np.random.default_rng(7)), 90)).portrait is None
+
+
+def test_a_face_box_outside_the_region_keeps_no_portrait():
+    """A detector's box beyond the region's edge clipped to nothing: an empty
+    portrait was kept and failed to encode (a 500 on the scan page)."""
+    from types import SimpleNamespace
+
+    from docscan.portrait import find_portrait
+
+    rgb = np.zeros((800, 1200, 3), np.uint8)
+    quad = np.array([[100, 600], [1100, 600], [1100, 700], [100, 700]], float)
+
+    def beyond(region):
+        width = region.shape[1]
+        return [SimpleNamespace(left=width + 50, top=10, right=width + 150, bottom=110)]
+
+    assert find_portrait(rgb, quad, False, beyond) is None
