@@ -234,12 +234,16 @@ def complete_raise(session: Session, case: EnrollmentCase, account: Account, *, 
     `method` as its proofing method when that raised it. Its login methods,
     sessions and contact data stay as they are. True when the level rose.
     The case's row is locked first: of two finishes at once (two tabs, two
-    devices) the second sees the first's outcome and is refused."""
+    devices) the second sees the first's outcome and is refused. The
+    account's row is locked and read again, so a raise that finished
+    meanwhile (at a consulate's desk) is raised from, never overwritten."""
     stored = session.scalar(select(EnrollmentCase.status).where(EnrollmentCase.id == case.id).with_for_update())
     if case.purpose != RAISE or case.status != APPROVED or stored != APPROVED:
         raise RaiseRefused(code="case_not_approved")
     if case.account_id is None or case.account_id != account.id:
         raise RaiseRefused(code="raise_other_account")
+    session.scalars(select(Account).where(Account.id == account.id).with_for_update(of=Account)
+                    .execution_options(populate_existing=True)).first()
     if account.status != "active" or account.person.pinfl != case.pinfl:
         raise RaiseRefused(code="raise_pinfl_mismatch")
     before = account.identity_level

@@ -220,3 +220,38 @@ def test_the_new_device_alert_does_not_carry_text_chosen_in_the_user_agent(app, 
     with idp.db.transaction() as s:
         bodies = [m.body for m in s.scalars(select(OutboxMessage).where(OutboxMessage.recipient == email))]
     assert len(bodies) == 1 and "PayYourFine" not in bodies[0]  # the alert, in the owner's language
+
+
+def test_a_remote_raise_never_overwrites_a_level_raised_meanwhile(idp, demo):
+    """The account was read when the finish request began; a raise at a
+    consulate's desk that committed in between (high, in person) was
+    overwritten with the remote route's lower level. The finish now reads
+    the account again under a lock and raises from what it holds."""
+    from enrollment.models import APPROVED, RAISE
+    from enrollment.services import activation, cases
+    from idp.db import utcnow
+    from idp.people.models import Account, Person
+
+    with idp.db.transaction() as s:
+        account = s.scalars(select(Account).join(Person).where(Person.pinfl == AZIZ)).one()
+        case, _key = cases.start_case(s, purpose=RAISE, route="passport", locale="en", lifetime_days=30,
+                                      account_id=account.id)
+        case.pinfl, case.status, case.decided_at, case.decided_by = AZIZ, APPROVED, utcnow(), "policy"
+        case_id, account_id = case.id, account.id
+    finishing = idp.db.factory()
+    try:
+        from enrollment.models import EnrollmentCase
+
+        case, account = finishing.get(EnrollmentCase, case_id), finishing.get(Account, account_id)
+        assert account.identity_level == "low"
+        finishing.commit()  # the request's read is done; its objects keep what they read
+        with idp.db.transaction() as desk:  # the desk's raise commits meanwhile
+            desk.get(Account, account_id).identity_level = "high"
+            desk.get(Account, account_id).proofing_method = "in_person"
+        assert activation.raise_level(finishing, case, account) is False
+        finishing.commit()
+    finally:
+        finishing.close()
+    with idp.db.transaction() as s:
+        stored = s.get(Account, account_id)
+        assert (stored.identity_level, stored.proofing_method) == ("high", "in_person")
