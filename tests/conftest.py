@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import weakref
 
 import pytest
 
@@ -19,6 +20,37 @@ from service_checks import PG_URL, REDIS_URL  # noqa: E402
 from service_checks import unavailable as _unavailable  # noqa: E402
 
 FAST_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
+
+_ENGINES: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def pytest_configure(config):
+    """Keep track of every engine the application makes, so that a test's
+    engines give their pooled connections back when it ends (see below)."""
+    import idp.db
+
+    made = idp.db.make_engine
+
+    def tracked(url, **kwargs):
+        engine = made(url, **kwargs)
+        _ENGINES.add(engine)
+        return engine
+
+    idp.db.make_engine = tracked
+
+
+@pytest.fixture(autouse=True)
+def _engines_closed():
+    """Applications a test makes besides the `app` fixture (a second
+    instance, a CLI run) would keep their PostgreSQL connections open until
+    garbage collection: over a whole run, more than the server's 100. Each
+    test's engines are disposed when it ends (an engine still in use
+    reconnects)."""
+    before = set(_ENGINES)
+    yield
+    for engine in set(_ENGINES) - before:
+        if engine.dialect.name != "sqlite":
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")
