@@ -68,13 +68,19 @@ def services_page():
     return render_template("cabinet/services.html", portals=connected(idp.db.session, login.account_id))
 
 
-@bp.route("/cabinet/export")
-def export_page():
+def _exported(form: str):
+    """The logged-in account's data, its export audited and committed."""
     idp = services()
     login = _require_login()
     data = export(idp.db.session, login.account, state=idp.state)
-    record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="page")
+    record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form=form)
     idp.db.session.commit()
+    return idp, login, data
+
+
+@bp.route("/cabinet/export")
+def export_page():
+    idp, login, data = _exported("page")
     response = make_response(render_template(
         "cabinet/export.html", data=data, device_label=device_label, place_of=places.Place.from_dict,
         account=login.account,
@@ -85,11 +91,7 @@ def export_page():
 
 @bp.route("/cabinet/export.json")
 def export_json():
-    idp = services()
-    login = _require_login()
-    data = export(idp.db.session, login.account, state=idp.state)
-    record(idp.db.session, "cabinet.exported", actor=login.account_id, subject=login.account_id, form="json")
-    idp.db.session.commit()
+    _idp, _login, data = _exported("json")
     response = make_response(json.dumps(data, ensure_ascii=False, indent=1))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = "attachment; filename=my-data.json"
